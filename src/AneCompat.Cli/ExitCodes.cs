@@ -1,0 +1,12 @@
+namespace AneCompat.Cli;
+
+/// <summary>The original ANECompat's status codes, which CI gates already use.</summary>
+public static class ExitCodes
+{
+    public const int FullyCompatible = 0;
+    public const int Partial = 1;
+    public const int NotCompatible = 2;
+    public const int ReadError = 3;
+    public const int InputError = 5;
+    public const int OtherError = 7;
+}

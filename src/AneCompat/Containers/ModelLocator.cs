@@ -1,0 +1,82 @@
+using AneCompat.Diagnostics;
+using AneCompat.Graph;
+
+namespace AneCompat.Containers;
+
+/// <summary>
+/// Decides cheaply what a path is — an <c>.mlmodel</c> file, an <c>.mlpackage</c>, a compiled <c>.mlmodelc</c> — from
+/// a few bytes and file names, before anything is decoded. Folders and app bundles are searched for models.
+/// </summary>
+public static class ModelLocator
+{
+    public static ModelSource Locate(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        if (File.Exists(full)) return LocateFile(full);
+        if (Directory.Exists(full))
+        {
+            if (File.Exists(System.IO.Path.Combine(full, "Manifest.json")))
+            {
+                var root = PackageManifest.ResolveRootModel(full);
+                return new ModelSource(full, ContainerKind.MlPackage, root, System.IO.Path.GetDirectoryName(root)!);
+            }
+            if (IsCompiledModel(full))
+                return new ModelSource(full, ContainerKind.MlModelC, null, full);
+            throw new ModelReadException(full, "folder is not a model (no Manifest.json, coremldata.bin, model.mil or model.espresso.net); use 'anecompat scan' for folders of models");
+        }
+        throw new ModelReadException(full, "no such file or folder");
+    }
+
+    /// <summary>A compiled model folder holds its description, a MIL program, an espresso net or compiled members.</summary>
+    public static bool IsCompiledModel(string dir) =>
+        File.Exists(System.IO.Path.Combine(dir, "coremldata.bin"))
+        || File.Exists(System.IO.Path.Combine(dir, "model.mil"))
+        || File.Exists(System.IO.Path.Combine(dir, "model.espresso.net"));
+
+    private static ModelSource LocateFile(string full)
+    {
+        var name = System.IO.Path.GetFileName(full);
+        if (name.Equals("Manifest.json", StringComparison.OrdinalIgnoreCase))
+            return Locate(System.IO.Path.GetDirectoryName(full)!);
+        if (name is "model.mil" or "model.espresso.net" or "coremldata.bin" or "metadata.json")
+            return Locate(System.IO.Path.GetDirectoryName(full)!);
+        MlModelFileCheck.EnsureLooksLikeModel(full);
+        return new ModelSource(full, ContainerKind.MlModel, full, System.IO.Path.GetDirectoryName(full)!);
+    }
+
+    /// <summary>
+    /// Every model under a folder or app bundle: .mlmodel files, .mlpackage and .mlmodelc folders (a model folder is
+    /// not searched further). Symbolic links are not followed.
+    /// </summary>
+    public static IReadOnlyList<string> FindModels(string folder)
+    {
+        var found = new List<string>();
+        var pending = new Stack<string>();
+        pending.Push(System.IO.Path.GetFullPath(folder));
+        while (pending.Count > 0)
+        {
+            var dir = pending.Pop();
+            IEnumerable<FileSystemInfo> entries;
+            try { entries = new DirectoryInfo(dir).EnumerateFileSystemInfos().OrderBy(e => e.Name, StringComparer.Ordinal).ToList(); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
+            var subdirs = new List<string>();
+            foreach (var e in entries)
+            {
+                if (e.LinkTarget is not null) continue;
+                if (e is DirectoryInfo d)
+                {
+                    if (File.Exists(System.IO.Path.Combine(d.FullName, "Manifest.json")) || d.Name.EndsWith(".mlmodelc", StringComparison.OrdinalIgnoreCase) && IsCompiledModel(d.FullName))
+                        found.Add(d.FullName);
+                    else
+                        subdirs.Add(d.FullName);
+                }
+                else if (e.Name.EndsWith(".mlmodel", StringComparison.OrdinalIgnoreCase))
+                    found.Add(e.FullName);
+                if (found.Count > Limits.MaxModelsInFolder)
+                    throw new ModelReadException(folder, $"more than {Limits.MaxModelsInFolder} models under this folder");
+            }
+            for (var i = subdirs.Count - 1; i >= 0; i--) pending.Push(subdirs[i]);
+        }
+        return found;
+    }
+}

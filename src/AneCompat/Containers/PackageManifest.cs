@@ -1,0 +1,67 @@
+using System.Text.Json;
+using AneCompat.Diagnostics;
+
+namespace AneCompat.Containers;
+
+/// <summary>
+/// Reads an <c>.mlpackage</c>'s Manifest.json and finds the root model through <c>rootModelIdentifier</c> →
+/// <c>itemInfoEntries[id].path</c> (some tools write other folders than com.apple.CoreML), confined to Data/.
+/// </summary>
+public static class PackageManifest
+{
+    public static string ResolveRootModel(string packageDir)
+    {
+        var manifestPath = Path.Combine(packageDir, "Manifest.json");
+        var bytes = ReadBounded(manifestPath);
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = Limits.MaxJsonDepth });
+        }
+        catch (JsonException e)
+        {
+            throw new ModelReadException(manifestPath, $"Manifest.json is not valid JSON ({e.Message})");
+        }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                throw new ModelReadException(manifestPath, "Manifest.json is not a JSON object");
+            if (!root.TryGetProperty("rootModelIdentifier", out var idEl) || idEl.ValueKind != JsonValueKind.String)
+                throw new ModelReadException(manifestPath, "Manifest.json has no rootModelIdentifier");
+            if (!root.TryGetProperty("itemInfoEntries", out var entries) || entries.ValueKind != JsonValueKind.Object)
+                throw new ModelReadException(manifestPath, "Manifest.json has no itemInfoEntries");
+            var id = idEl.GetString()!;
+            JsonElement entry = default;
+            var found = false;
+            foreach (var p in entries.EnumerateObject())
+            {
+                // macOS writes upper-case identifiers, other tools lower-case: compare without case.
+                if (string.Equals(p.Name, id, StringComparison.OrdinalIgnoreCase)) { entry = p.Value; found = true; break; }
+            }
+            if (!found)
+                throw new ModelReadException(manifestPath, $"rootModelIdentifier {id} is not among itemInfoEntries");
+            if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("path", out var pathEl) || pathEl.ValueKind != JsonValueKind.String)
+                throw new ModelReadException(manifestPath, $"item {id} has no path");
+            var relative = pathEl.GetString()!;
+            var dataDir = Path.Combine(packageDir, "Data");
+            var modelPath = PathConfinement.Resolve(dataDir, relative, "Manifest.json path");
+            if (!File.Exists(modelPath))
+                throw new ModelReadException(manifestPath, $"root model '{relative}' named in Manifest.json does not exist under Data/");
+            return modelPath;
+        }
+    }
+
+    private static byte[] ReadBounded(string path)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Length > Limits.MaxManifestBytes)
+                throw new ModelReadException(path, $"Manifest.json is {info.Length} bytes, over the {Limits.MaxManifestBytes}-byte limit");
+            return File.ReadAllBytes(path);
+        }
+        catch (UnauthorizedAccessException) { throw new ModelReadException(path, "permission denied"); }
+        catch (IOException e) { throw new ModelReadException(path, $"cannot read Manifest.json: {e.Message}"); }
+    }
+}

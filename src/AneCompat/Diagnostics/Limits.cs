@@ -1,0 +1,41 @@
+namespace AneCompat.Diagnostics;
+
+/// <summary>
+/// Bounds on everything read from a file, so hostile input fails with a clear error instead of a hang or
+/// unbounded memory. Each is checked where the corresponding structure is read.
+/// </summary>
+public static class Limits
+{
+    /// <summary>Protobuf message nesting (pipelines in pipelines, loop bodies in loops, MIL blocks).</summary>
+    public const int MaxProtobufDepth = 100;
+    /// <summary>Pipeline nesting depth.</summary>
+    public const int MaxPipelineDepth = 16;
+    /// <summary>Members of one pipeline.</summary>
+    public const int MaxPipelineMembers = 1_000;
+    /// <summary>Ops (layers) over the whole model.</summary>
+    public const int MaxOps = 2_000_000;
+    /// <summary>Functions of one ML program.</summary>
+    public const int MaxFunctions = 10_000;
+    /// <summary>Structure bytes kept after weights are elided from a protobuf model (.mlmodel).</summary>
+    public const long MaxStructureBytes = 512L * 1024 * 1024;
+    /// <summary>Size of a model.mil text file.</summary>
+    public const long MaxMilTextBytes = 512L * 1024 * 1024;
+    /// <summary>One line of model.mil.</summary>
+    public const int MaxMilLineLength = 16 * 1024 * 1024;
+    /// <summary>Nesting of blocks and brackets in model.mil.</summary>
+    public const int MaxMilNesting = 256;
+    /// <summary>Manifest.json size.</summary>
+    public const long MaxManifestBytes = 1024 * 1024;
+    /// <summary>metadata.json size.</summary>
+    public const long MaxMetadataJsonBytes = 64L * 1024 * 1024;
+    /// <summary>model.espresso.net / model.espresso.shape size.</summary>
+    public const long MaxEspressoJsonBytes = 512L * 1024 * 1024;
+    /// <summary>JSON nesting depth for every JSON file we read.</summary>
+    public const int MaxJsonDepth = 64;
+    /// <summary>coremldata.bin size (it holds only a description).</summary>
+    public const long MaxCoreMLDataBytes = 64L * 1024 * 1024;
+    /// <summary>Models found when scanning a folder or bundle.</summary>
+    public const int MaxModelsInFolder = 10_000;
+    /// <summary>Elements kept from one inline constant (larger constants are counted, not kept).</summary>
+    public const int MaxInlineConstantElements = 4096;
+}
