@@ -1,0 +1,87 @@
+using AneCompat.Decoders.Protobuf;
+using AneCompat.Schema;
+using AneCompat.Tests.Support;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+
+namespace AneCompat.Tests.Decoders;
+
+/// <summary>
+/// The weight-eliding reader must give exactly the message a full parse gives, minus weight payloads, and must
+/// account for every payload byte it skipped.
+/// </summary>
+public class WeightElidingReaderTests
+{
+    public static IEnumerable<object[]> ProtobufModels() =>
+        Corpus.Expected.Keys
+            .Select(k => Corpus.Path(k))
+            .Select(p => Directory.Exists(p) && File.Exists(Path.Combine(p, "Manifest.json"))
+                ? AneCompat.Containers.PackageManifest.ResolveRootModel(p)
+                : p)
+            .Where(File.Exists)
+            .OrderBy(p => p, StringComparer.Ordinal)
+            .Select(p => new object[] { Path.GetRelativePath(Corpus.Dir, p) });
+
+    [Theory]
+    [MemberData(nameof(ProtobufModels))]
+    public void ElidedModelEqualsFullParseWithoutPayloads(string relativePath)
+    {
+        var path = Path.Combine(Corpus.Dir, relativePath);
+        var full = Model.Parser.ParseFrom(File.ReadAllBytes(path));
+        var elided = WeightElidingReader.Read(path);
+
+        long payloadBytes = 0, recordedBytes = 0;
+        Visit(full, w =>
+        {
+            payloadBytes += w.FloatValue.Count * 4L + w.Float16Value.Length + w.RawValue.Length + w.Int8RawValue.Length;
+            w.FloatValue.Clear();
+            w.Float16Value = ByteString.Empty;
+            w.RawValue = ByteString.Empty;
+            w.Int8RawValue = ByteString.Empty;
+        });
+        Visit(elided, w =>
+        {
+            Assert.Empty(w.FloatValue);
+            Assert.True(w.Float16Value.IsEmpty && w.RawValue.IsEmpty && w.Int8RawValue.IsEmpty);
+            recordedBytes += (long)w.AnecompatElidedBytes;
+            w.AnecompatElidedBytes = 0;
+            w.AnecompatElidedField = 0;
+        });
+
+        Assert.Equal(payloadBytes, recordedBytes);
+        Assert.Equal(full, elided);
+    }
+
+    [Fact]
+    public void ModelsWithInlineWeightsActuallyShrink()
+    {
+        // MNIST: 10 layers holding 2.4 MB of fp32 weights.
+        var path = Corpus.Path("mnist-ph1ps/MNIST.mlmodel");
+        var elided = WeightElidingReader.Read(path);
+        var size = elided.CalculateSize();
+        Assert.True(size < new FileInfo(path).Length / 100,
+            $"the structure of a weight-heavy model must be a small fraction of the file, got {size} bytes");
+    }
+
+    /// <summary>Calls <paramref name="onWeights"/> for every WeightParams anywhere in the message tree.</summary>
+    private static void Visit(IMessage message, Action<WeightParams> onWeights)
+    {
+        if (message is WeightParams w) { onWeights(w); return; }
+        foreach (var field in message.Descriptor.Fields.InFieldNumberOrder())
+        {
+            if (field.FieldType != FieldType.Message) continue;
+            var value = field.Accessor.GetValue(message);
+            switch (value)
+            {
+                case null: break;
+                case IMessage m: Visit(m, onWeights); break;
+                case System.Collections.IDictionary map:
+                    foreach (var v in map.Values) if (v is IMessage mv) Visit(mv, onWeights);
+                    break;
+                case System.Collections.IEnumerable list:
+                    foreach (var item in list) if (item is IMessage mi) Visit(mi, onWeights);
+                    break;
+            }
+        }
+    }
+}
