@@ -30,6 +30,8 @@ public static class Limits
     public const long MaxMetadataJsonBytes = 64L * 1024 * 1024;
     /// <summary>model.espresso.net / model.espresso.shape size.</summary>
     public const long MaxEspressoJsonBytes = 512L * 1024 * 1024;
+    /// <summary>Entries of the blob table at the start of model.espresso.weights.</summary>
+    public const int MaxEspressoWeightBlobs = 4_000_000;
     /// <summary>JSON nesting depth for every JSON file we read.</summary>
     public const int MaxJsonDepth = 64;
     /// <summary>coremldata.bin size (it holds only a description).</summary>
