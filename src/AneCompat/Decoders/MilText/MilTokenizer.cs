@@ -37,7 +37,9 @@ public sealed class MilTokenizer
     private readonly List<MilToken> _lookahead = new();
     private int _line = 1;
     private int _column = 1;
-    private int _pending = -2; // one character of lookahead; -2 = not read yet
+    private readonly char[] _buffer = new char[64 * 1024];
+    private int _position;
+    private int _length;
 
     public MilTokenizer(TextReader reader, string path)
     {
@@ -62,16 +64,19 @@ public sealed class MilTokenizer
     public ModelReadException Error(int line, int column, string problem) =>
         new(_path, $"line {line}, column {column}: {problem}");
 
+    // Own buffer rather than TextReader.Read per character: model.mil files run to hundreds of megabytes.
     private int PeekChar()
     {
-        if (_pending == -2) _pending = _reader.Read();
-        return _pending;
+        if (_position < _length) return _buffer[_position];
+        _length = _reader.Read(_buffer, 0, _buffer.Length);
+        _position = 0;
+        return _length > 0 ? _buffer[0] : -1;
     }
 
     private int ReadChar()
     {
         var c = PeekChar();
-        _pending = -2;
+        if (c >= 0) _position++;
         if (c == '\n') { _line++; _column = 1; }
         else if (c >= 0)
         {
