@@ -1,11 +1,254 @@
 using AneCompat.Decoders.Blobs;
+using AneCompat.Diagnostics;
 using AneCompat.Graph;
+using Google.Protobuf;
+using Mil = AneCompat.Schema.Mil;
+using ValueType = AneCompat.Graph.ValueType;
 
 namespace AneCompat.Decoders.MilProgram;
 
-// PLACEHOLDER until the ML program decoder branch is merged.
+/// <summary>
+/// Decodes the protobuf form of an ML program (<c>Model.mlProgram</c>) into graph functions: the active block of
+/// each function, its ops with nested blocks, typed outputs, resolved constants and weight references.
+/// </summary>
 public static class MilProgramDecoder
 {
-    public static List<GraphFunction> Decode(AneCompat.Schema.Mil.Program program, MilBlobReader blobs, List<ReadWarning> warnings, string functionPrefix)
-        => throw new NotImplementedException();
+    /// <param name="program">The parsed program.</param>
+    /// <param name="blobs">Resolves <c>BLOBFILE</c> references against the folder <c>@model_path</c> stands for.</param>
+    /// <param name="warnings">Where recoverable problems go.</param>
+    /// <param name="functionPrefix">Prefix for <see cref="Op.Function"/> (pipeline member path + "/", or "").</param>
+    /// <param name="sourcePath">The file the program came from, for error messages.</param>
+    public static List<GraphFunction> Decode(Mil.Program program, MilBlobReader blobs, List<ReadWarning> warnings,
+        string functionPrefix, string? sourcePath = null)
+    {
+        var context = new Context(blobs, sourcePath ?? "ML program");
+        if (program.Functions.Count > Limits.MaxFunctions)
+            throw context.Error($"the program has {program.Functions.Count} functions, over the limit of {Limits.MaxFunctions}");
+        var result = new List<GraphFunction>();
+        foreach (var (name, function) in OrderFunctions(program.Functions))
+        {
+            var (opset, block) = ActiveBlock(name, function, context);
+            var graphFunction = new GraphFunction { Name = name, Opset = opset };
+            foreach (var input in function.Inputs) graphFunction.Inputs.Add(NamedValue(input));
+            context.Opset = opset;
+            context.Function = functionPrefix + name;
+            FillBlock(graphFunction.Body, block, context, depth: 1);
+            MilDataflow.Resolve(graphFunction);
+            result.Add(graphFunction);
+        }
+        return result;
+    }
+
+    private sealed class Context(MilBlobReader blobs, string sourcePath)
+    {
+        public MilBlobReader Blobs { get; } = blobs;
+        public string Opset { get; set; } = "";
+        public string Function { get; set; } = "main";
+        public int OpCount { get; set; }
+        public ModelReadException Error(string problem) => new(sourcePath, problem);
+    }
+
+    /// <summary>The default function <c>main</c> first, then the others by name.</summary>
+    private static IEnumerable<(string, Mil.Function)> OrderFunctions(IDictionary<string, Mil.Function> functions) =>
+        functions.OrderBy(kv => kv.Key == "main" ? 0 : 1).ThenBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => (kv.Key, kv.Value));
+
+    private static (string Opset, Mil.Block Block) ActiveBlock(string name, Mil.Function function, Context context)
+    {
+        var specs = function.BlockSpecializations;
+        if (specs.TryGetValue(function.Opset, out var block)) return (function.Opset, block);
+        if (specs.Count == 1) { var only = specs.First(); return (only.Key, only.Value); }
+        var coreml = specs.Keys.Where(k => k.StartsWith("CoreML", StringComparison.Ordinal)).Order(StringComparer.Ordinal).FirstOrDefault();
+        if (coreml is not null) return (coreml, specs[coreml]);
+        throw context.Error($"function '{name}' has no block for its opset '{function.Opset}' (has: {string.Join(", ", specs.Keys)})");
+    }
+
+    private static void FillBlock(Block target, Mil.Block source, Context context, int depth)
+    {
+        if (depth > Limits.MaxProtobufDepth)
+            throw context.Error($"nested blocks deeper than {Limits.MaxProtobufDepth} in function '{context.Function}'");
+        foreach (var input in source.Inputs) target.Inputs.Add(NamedValue(input));
+        target.Outputs.AddRange(source.Outputs);
+        foreach (var operation in source.Operations)
+        {
+            if (++context.OpCount > Limits.MaxOps)
+                throw context.Error($"more than {Limits.MaxOps} ops");
+            target.Ops.Add(DecodeOp(operation, context, depth));
+        }
+    }
+
+    private static Op DecodeOp(Mil.Operation operation, Context context, int depth)
+    {
+        var name = operation.Attributes.TryGetValue("name", out var n) ? ImmediateString(n) : null;
+        var op = new Op
+        {
+            Kind = MilOpKind.Canonical(operation.Type), Source = operation.Type, Name = name,
+            Opset = context.Opset, Function = context.Function,
+        };
+        foreach (var (parameter, argument) in operation.Inputs.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            op.Inputs.Add(new OpInput(parameter, argument.Arguments.Select(b => Binding(b, context)).ToArray()));
+        // Attributes other than the op's name are values too (const `val`, iOS17 constexpr parameters).
+        foreach (var (key, value) in operation.Attributes.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            if (key == "name" || key == "debug_id") continue;
+            var constant = Constant(value, context);
+            if (key == MilOpKind.IntendedBackendAttribute)
+            {
+                if (constant.Strings is { } backends) op.Attributes[Attr.IntendedBackend] = backends;
+                continue;
+            }
+            op.Inputs.Add(new OpInput(key, new[] { new Argument { Constant = constant, Type = constant.Type } }));
+        }
+        foreach (var output in operation.Outputs) op.Outputs.Add(NamedValue(output));
+        foreach (var block in operation.Blocks)
+        {
+            var nested = new Block();
+            FillBlock(nested, block, context, depth + 1);
+            op.Blocks.Add(nested);
+        }
+        return op;
+    }
+
+    private static Argument Binding(Mil.Argument.Types.Binding binding, Context context)
+    {
+        if (binding.BindingCase == Mil.Argument.Types.Binding.BindingOneofCase.Value)
+        {
+            var constant = Constant(binding.Value, context);
+            return new Argument { Constant = constant, Type = constant.Type };
+        }
+        return new Argument { Name = binding.Name };
+    }
+
+    private static string? ImmediateString(Mil.Value value)
+    {
+        var t = value.ImmediateValue?.Tensor;
+        return t?.ValueCase == Mil.TensorValue.ValueOneofCase.Strings && t.Strings.Values.Count > 0 ? t.Strings.Values[0] : null;
+    }
+
+    private static GraphValue NamedValue(Mil.NamedValueType v) => new(v.Name, Type(v.Type));
+
+    public static ValueType Type(Mil.ValueType? type) => Type(type, 0);
+
+    // Types nest (tuples of lists of tensors); the protobuf parser already bounds message depth.
+    private static ValueType Type(Mil.ValueType? type, int depth)
+    {
+        if (type is null || depth > Limits.MaxProtobufDepth) return ValueType.Unknown;
+        switch (type.TypeCase)
+        {
+            case Mil.ValueType.TypeOneofCase.TensorType:
+                return ValueType.Tensor(Element(type.TensorType.DataType), Shape(type.TensorType));
+            case Mil.ValueType.TypeOneofCase.StateType:
+                var wrapped = Type(type.StateType.WrappedType, depth + 1);
+                return new ValueType(ValueKind.State, wrapped.Element, wrapped.Shape);
+            case Mil.ValueType.TypeOneofCase.ListType:
+                var item = Type(type.ListType.Type, depth + 1);
+                return new ValueType(ValueKind.List, item.Element, item.Shape);
+            case Mil.ValueType.TypeOneofCase.TupleType:
+                return new ValueType(ValueKind.Tuple, ElementType.Unknown, TensorShape.Unknown);
+            case Mil.ValueType.TypeOneofCase.DictionaryType:
+                return new ValueType(ValueKind.Dictionary, ElementType.Unknown, TensorShape.Unknown);
+            default:
+                return ValueType.Unknown;
+        }
+    }
+
+    private static TensorShape Shape(Mil.TensorType t)
+    {
+        // rank -1 means even the rank is unknown; dimensions may be absent for a known rank.
+        if (t.Rank < 0) return TensorShape.Unknown;
+        if (t.Dimensions.Count == 0 && t.Rank > 0)
+            return t.Rank > Limits.MaxProtobufDepth * 100 ? TensorShape.Unknown : new TensorShape(Enumerable.Repeat(Dim.Unknown, (int)t.Rank).ToArray());
+        return new TensorShape(t.Dimensions.Select(d => d.DimensionCase == Mil.Dimension.DimensionOneofCase.Constant
+            ? Dim.Of(d.Constant.Size > long.MaxValue ? long.MaxValue : (long)d.Constant.Size) : Dim.Unknown).ToArray());
+    }
+
+    public static ElementType Element(Mil.DataType t) => t switch
+    {
+        Mil.DataType.Bool => ElementType.Bool, Mil.DataType.String => ElementType.String,
+        Mil.DataType.Float16 => ElementType.Float16, Mil.DataType.Float32 => ElementType.Float32,
+        Mil.DataType.Float64 => ElementType.Float64, Mil.DataType.Bfloat16 => ElementType.BFloat16,
+        Mil.DataType.Float8E4M3Fn => ElementType.Float8E4M3FN, Mil.DataType.Float8E5M2 => ElementType.Float8E5M2,
+        Mil.DataType.Int4 => ElementType.Int4, Mil.DataType.Int8 => ElementType.Int8, Mil.DataType.Int16 => ElementType.Int16,
+        Mil.DataType.Int32 => ElementType.Int32, Mil.DataType.Int64 => ElementType.Int64,
+        Mil.DataType.Uint1 => ElementType.UInt1, Mil.DataType.Uint2 => ElementType.UInt2, Mil.DataType.Uint3 => ElementType.UInt3,
+        Mil.DataType.Uint4 => ElementType.UInt4, Mil.DataType.Uint6 => ElementType.UInt6, Mil.DataType.Uint8 => ElementType.UInt8,
+        Mil.DataType.Uint16 => ElementType.UInt16, Mil.DataType.Uint32 => ElementType.UInt32, Mil.DataType.Uint64 => ElementType.UInt64,
+        _ => ElementType.Unknown,
+    };
+
+    private static ConstantValue Constant(Mil.Value value, Context context)
+    {
+        var type = Type(value.Type);
+        if (value.ValueCase == Mil.Value.ValueOneofCase.BlobFileValue)
+        {
+            var blob = context.Blobs.Resolve(value.BlobFileValue.FileName, value.BlobFileValue.Offset, type.Element);
+            return MilLiteral.FromBlob(type, blob);
+        }
+        var literal = new MilLiteral();
+        if (value.ImmediateValue is { } immediate) Collect(immediate, literal, type.Element, 0);
+        return literal.ToConstant(type);
+    }
+
+    private static void Collect(Mil.Value.Types.ImmediateValue immediate, MilLiteral into, ElementType element, int depth)
+    {
+        if (depth > Limits.MaxProtobufDepth) return;
+        switch (immediate.ValueCase)
+        {
+            case Mil.Value.Types.ImmediateValue.ValueOneofCase.Tensor:
+                CollectTensor(immediate.Tensor, into, element);
+                break;
+            case Mil.Value.Types.ImmediateValue.ValueOneofCase.List:
+                foreach (var v in immediate.List.Values) CollectNested(v, into, depth);
+                break;
+            case Mil.Value.Types.ImmediateValue.ValueOneofCase.Tuple:
+                foreach (var v in immediate.Tuple.Values) CollectNested(v, into, depth);
+                break;
+            case Mil.Value.Types.ImmediateValue.ValueOneofCase.Dictionary:
+                foreach (var kv in immediate.Dictionary.Values)
+                {
+                    if (kv.Key is not null) CollectNested(kv.Key, into, depth);
+                    if (kv.Value is not null) CollectNested(kv.Value, into, depth);
+                }
+                break;
+        }
+    }
+
+    private static void CollectNested(Mil.Value v, MilLiteral into, int depth)
+    {
+        if (v.ImmediateValue is { } inner) Collect(inner, into, Type(v.Type).Element, depth + 1);
+    }
+
+    private static void CollectTensor(Mil.TensorValue tensor, MilLiteral into, ElementType element)
+    {
+        switch (tensor.ValueCase)
+        {
+            case Mil.TensorValue.ValueOneofCase.Floats: foreach (var f in tensor.Floats.Values) into.AddFloat(f); break;
+            case Mil.TensorValue.ValueOneofCase.Doubles: foreach (var d in tensor.Doubles.Values) into.AddFloat(d); break;
+            case Mil.TensorValue.ValueOneofCase.Ints: foreach (var i in tensor.Ints.Values) into.AddInt(i); break;
+            case Mil.TensorValue.ValueOneofCase.LongInts: foreach (var l in tensor.LongInts.Values) into.AddInt(l); break;
+            case Mil.TensorValue.ValueOneofCase.Bools: foreach (var b in tensor.Bools.Values) into.AddBool(b); break;
+            case Mil.TensorValue.ValueOneofCase.Strings: foreach (var s in tensor.Strings.Values) into.AddString(s); break;
+            case Mil.TensorValue.ValueOneofCase.Bytes: CollectBytes(tensor.Bytes.Values, into, element); break;
+        }
+    }
+
+    /// <summary>Packed payloads (fp16, int8, uint8) are decoded when small; other widths are only sized.</summary>
+    private static void CollectBytes(ByteString bytes, MilLiteral into, ElementType element)
+    {
+        into.RawBytes = bytes.Length;
+        var span = bytes.Span;
+        switch (element)
+        {
+            case ElementType.Float16 when span.Length / 2 <= Limits.MaxInlineConstantElements:
+                for (var i = 0; i + 1 < span.Length; i += 2)
+                    into.AddFloat((double)BitConverter.ToHalf(span.Slice(i, 2)));
+                break;
+            case ElementType.Int8 when span.Length <= Limits.MaxInlineConstantElements:
+                foreach (var b in span) into.AddInt((sbyte)b);
+                break;
+            case ElementType.UInt8 when span.Length <= Limits.MaxInlineConstantElements:
+                foreach (var b in span) into.AddInt(b);
+                break;
+        }
+    }
 }

@@ -1,3 +1,6 @@
+using System.Text;
+using AneCompat.Decoders.Blobs;
+using AneCompat.Diagnostics;
 using AneCompat.Graph;
 
 namespace AneCompat.Decoders.MilText;
@@ -10,5 +13,19 @@ public static class MilTextDecoder
     /// <param name="warnings">Where recoverable problems (missing weight file, …) go.</param>
     /// <param name="functionPrefix">Prefix for <see cref="Op.Function"/> (pipeline member path + "/", or "").</param>
     public static List<GraphFunction> Decode(string milPath, string modelPathRoot, List<ReadWarning> warnings, string functionPrefix)
-        => throw new NotImplementedException("model.mil decoding is being written");
+    {
+        try
+        {
+            var info = new FileInfo(milPath);
+            if (!info.Exists) throw new ModelReadException(milPath, "model.mil does not exist");
+            if (info.Length > Limits.MaxMilTextBytes)
+                throw new ModelReadException(milPath, $"model.mil is {info.Length} bytes, over the {Limits.MaxMilTextBytes}-byte limit");
+            using var reader = new StreamReader(milPath, new UTF8Encoding(false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: true);
+            using var blobs = new MilBlobReader(modelPathRoot, warnings);
+            var parser = new MilTextParser(new MilTokenizer(reader, milPath), blobs, functionPrefix);
+            return parser.ParseProgram();
+        }
+        catch (UnauthorizedAccessException) { throw new ModelReadException(milPath, "permission denied"); }
+        catch (IOException e) { throw new ModelReadException(milPath, $"cannot read model.mil: {e.Message}"); }
+    }
 }

@@ -83,7 +83,7 @@ public static class SpecDecoder
                 node.Functions.Add(NeuralNetworkDecoder.Decode(parts, node.Interface, node.FunctionPrefix, ctx.Warnings));
                 break;
             case ModelFamily.MlProgram:
-                node.Functions.AddRange(MilProgramDecoder.Decode(model.MlProgram, ctx.Blobs, ctx.Warnings, node.FunctionPrefix));
+                node.Functions.AddRange(MilProgramDecoder.Decode(model.MlProgram, ctx.Blobs, ctx.Warnings, node.FunctionPrefix, ctx.File));
                 if (model.MlProgram.Version != 0) node.Properties["programVersion"] = model.MlProgram.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 break;
             case ModelFamily.Serialized:
