@@ -1,1 +1,17 @@
-internal static class Program { static void Main() { } }
+using AneCompat.Bench;
+using BenchmarkDotNet.Running;
+
+// Generator and measuring commands run directly; anything else goes to BenchmarkDotNet (e.g. --filter '*').
+return args.FirstOrDefault() switch
+{
+    "make-sample" => Commands.MakeSample(args[1..]),
+    "make-large" => Commands.MakeLarge(args[1..]),
+    "measure" => Commands.Measure(args[1..]),
+    _ => RunBenchmarks(args),
+};
+
+static int RunBenchmarks(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(ReadBenchmarks).Assembly).Run(args);
+    return 0;
+}

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Globalization;
+using AneCompat.Building;
+using AneCompat.Diagnostics;
+
+namespace AneCompat.Bench;
+
+/// <summary>The bench project's non-benchmark commands: sample and huge-model generators, and a one-shot reader measurement.</summary>
+internal static class Commands
+{
+    /// <summary><c>make-sample PATH</c>: writes the README sample (deterministic, byte-identical every time).</summary>
+    public static int MakeSample(string[] args)
+    {
+        if (args.Length != 1) return Usage("make-sample PATH");
+        TinyConvNet.Write(args[0]);
+        Console.WriteLine($"wrote {args[0]} ({new FileInfo(args[0]).Length} bytes)");
+        return 0;
+    }
+
+    /// <summary><c>make-large --size 1GiB OUT.mlmodel</c>: streams a NeuralNetwork model of exactly that many bytes.</summary>
+    public static int MakeLarge(string[] args)
+    {
+        if (args.Length != 3 || args[0] != "--size") return Usage("make-large --size SIZE OUT.mlmodel   (SIZE like 10MiB, 100MiB, 1GiB)");
+        if (!ByteSize.TryParse(args[1], out var size)) return Usage($"cannot read size '{args[1]}'");
+        var plan = SyntheticLargeModel.MakePlan(size);
+        var watch = Stopwatch.StartNew();
+        SyntheticLargeModel.Write(args[2], plan);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"wrote {args[2]}: {size} bytes, {plan.TotalLayers} layers ({plan.Layers} innerProduct {plan.Width}x{plan.Width} fp16 + 1 loadConstantND), " +
+            $"{watch.Elapsed.TotalSeconds:F1} s, peak RSS {PeakRss.Describe()}"));
+        return 0;
+    }
+
+    /// <summary><c>measure PATH</c>: reads a model once with ModelReader.Read and prints time and peak memory.</summary>
+    public static int Measure(string[] args)
+    {
+        if (args.Length != 1) return Usage("measure PATH");
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            var graph = ModelReader.Read(args[0]);
+            watch.Stop();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{args[0]}: read in {watch.Elapsed.TotalMilliseconds:F0} ms, {graph.AllOps().Count()} ops, peak RSS {PeakRss.Describe()}"));
+            return 0;
+        }
+        catch (ModelReadException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 3;
+        }
+    }
+
+    private static int Usage(string message)
+    {
+        Console.Error.WriteLine($"usage: dotnet run --project bench/AneCompat.Bench -c Release -- {message}");
+        return 5;
+    }
+}
