@@ -15,26 +15,3 @@ public static class CliRunner
         return new Result(code, stdout.ToString(), stderr.ToString());
     }
 }
-
-/// <summary>A temporary folder removed when the test ends.</summary>
-public sealed class TempDir : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("anecompat-test-").FullName;
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public string Write(string name, byte[] bytes)
-    {
-        var p = File(name);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(p)!);
-        System.IO.File.WriteAllBytes(p, bytes);
-        return p;
-    }
-
-    public string Write(string name, string text) => Write(name, System.Text.Encoding.UTF8.GetBytes(text));
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-}

@@ -9,6 +9,17 @@ public sealed class TempDir : IDisposable
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
+    /// <summary>Writes a file (creating folders on the way) and returns its path.</summary>
+    public string Write(string name, byte[] bytes)
+    {
+        var p = File(name);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(p)!);
+        System.IO.File.WriteAllBytes(p, bytes);
+        return p;
+    }
+
+    public string Write(string name, string text) => Write(name, System.Text.Encoding.UTF8.GetBytes(text));
+
     /// <summary>Every entry in the folder, hidden temporaries included, as names.</summary>
     public string[] Entries() =>
         Directory.EnumerateFileSystemEntries(Path).Select(System.IO.Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal).ToArray()!;
