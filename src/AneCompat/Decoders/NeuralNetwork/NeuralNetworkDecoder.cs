@@ -104,8 +104,9 @@ public static class NeuralNetworkDecoder
                 if (i < layer.OutputTensor.Count) shape = Declared(layer.OutputTensor[i], shape);
                 var name = layer.Output[i];
                 op.Outputs.Add(new GraphValue(name, ValueType.Tensor(ElementType.Float32, shape)));
-                // A name written twice (loop-carried values, branch results) keeps a shape only if both writes agree.
-                Values[name] = Values.TryGetValue(name, out var earlier) && !earlier.Equals(shape) ? TensorShape.Unknown : shape;
+                // In straight-line code the latest write wins (converters reuse names, even an input's). Inside a
+                // branch or loop body the write may or may not happen, so a conflicting shape becomes unknown.
+                Values[name] = depth > 0 && Values.TryGetValue(name, out var earlier) && !earlier.Equals(shape) ? TensorShape.Unknown : shape;
             }
             return op;
         }
