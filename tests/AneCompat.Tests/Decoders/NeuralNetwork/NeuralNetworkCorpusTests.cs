@@ -45,6 +45,28 @@ public class NeuralNetworkCorpusTests
     }
 
     [Fact]
+    public void PipelineMemberNetworksDecodeToo()
+    {
+        // blazeface-nms-pipeline: a NeuralNetwork member plus nonMaximumSuppression (which has no layers).
+        const string key = "blazeface-nms-pipeline/blazeface_pipeline.mlmodel";
+        var model = Model.Parser.ParseFrom(File.ReadAllBytes(Corpus.Path(key)));
+        var members = model.Pipeline.Models;
+        Assert.Null(NeuralNetworkParts.From(model));
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < members.Count; i++)
+        {
+            if (NeuralNetworkParts.From(members[i]) is not { } parts) continue;
+            var f = NeuralNetworkDecoder.Decode(parts, DescriptionDecoder.Decode(members[i].Description), $"models[{i}]/", new List<ReadWarning>());
+            foreach (var op in AllOps(f.Body))
+            {
+                Assert.Equal($"models[{i}]/main", op.Function);
+                counts[op.Source] = counts.GetValueOrDefault(op.Source) + 1;
+            }
+        }
+        Assert.Equal(Corpus.Expected[key].Ops.OrderBy(kv => kv.Key, StringComparer.Ordinal), counts.OrderBy(kv => kv.Key, StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void ControlFlowBodiesBecomeNestedBlocks()
     {
         var (_, function, _, _) = Decode("tf-lstm-nd-controlflow/model.mlmodel");

@@ -156,8 +156,7 @@ internal static class LayoutShapes
         var rank = d.Count + layer.ExpandDims.Axes.Count;
         var inserted = new HashSet<int>();
         foreach (var axis in layer.ExpandDims.Axes)
-            if (Axis(axis, rank) is { } a && inserted.Add(a)) { }
-            else return TensorShape.Unknown;
+            if (Axis(axis, rank) is not { } a || !inserted.Add(a)) return TensorShape.Unknown;
         var dims = new Dim[rank];
         var next = 0;
         for (var i = 0; i < rank; i++) dims[i] = inserted.Contains(i) ? Dim.Of(1) : d[next++];
