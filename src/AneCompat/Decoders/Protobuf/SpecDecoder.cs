@@ -80,7 +80,7 @@ public static class SpecDecoder
                 break;
             case ModelFamily.NeuralNetwork:
                 var parts = NeuralNetworkParts.From(model)!;
-                node.Functions.Add(NeuralNetworkDecoder.Decode(parts, node.Interface, node.FunctionPrefix, ctx.Warnings));
+                node.Functions.Add(NeuralNetworkDecoder.Decode(parts, node.Interface, node.FunctionPrefix, ctx.Warnings, ctx.File));
                 break;
             case ModelFamily.MlProgram:
                 node.Functions.AddRange(MilProgramDecoder.Decode(model.MlProgram, ctx.Blobs, ctx.Warnings, node.FunctionPrefix, ctx.File));
