@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using AneCompat.Graph;
 using AneCompat.Rules.Catalog;
 using AneCompat.Targets;
@@ -10,7 +9,7 @@ namespace AneCompat.Rules;
 /// every op is looked up in the status tables (its status, and the findings its table row asserts) and handed to the
 /// op checks registered for its kind.
 /// </summary>
-public sealed partial class RuleEngine
+public sealed class RuleEngine
 {
     private readonly RuleCatalog _catalog;
     private readonly IReadOnlyList<IModelRule> _modelRules;
@@ -48,7 +47,7 @@ public sealed partial class RuleEngine
                 var inputs = function.Inputs.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
                 foreach (var op in OpWalk.All(function.Body))
                 {
-                    var entry = Lookup(graph, node, op.Source);
+                    var entry = _catalog.Lookup(graph, node, op.Source);
                     statuses[op.Index] = entry?.Status ?? OpStatus.Unknown;
                     var ctx = new OpContext(graph, node, function, op, entry, target, _catalog, inputs);
                     findings.AddRange(TableFindings(ctx));
@@ -116,34 +115,4 @@ public sealed partial class RuleEngine
         OpStatus.Unknown => "no placement report found; unknown.",
         _ => "runs on the host.",
     };
-
-    /// <summary>Finds the op's table row: MIL ops for ML programs, NeuralNetwork then espresso layers for NN models.</summary>
-    internal OpEntry? Lookup(ModelGraph graph, ModelNode node, string source)
-    {
-        IEnumerable<OpTable> order = node.Family switch
-        {
-            ModelFamily.MlProgram => new[] { OpTable.MilOp },
-            ModelFamily.NeuralNetwork when graph.Container == ContainerKind.MlModelC => new[] { OpTable.EspressoLayer, OpTable.NeuralNetworkLayer },
-            ModelFamily.NeuralNetwork => new[] { OpTable.NeuralNetworkLayer, OpTable.EspressoLayer },
-            _ => new[] { OpTable.MilOp, OpTable.NeuralNetworkLayer, OpTable.EspressoLayer },
-        };
-        foreach (var table in order)
-        {
-            if (_catalog.Op(table, source) is { } e) return e;
-            if (table != OpTable.MilOp) continue;
-            // Tools write opset-qualified names (ios17.conv) and metadata.json camel-cases them (Ios16.reduceArgmax).
-            var bare = OpsetPrefix().Replace(source, "");
-            if (_catalog.Op(table, bare) is { } b) return b;
-            if (_catalog.Op(table, CamelToSnake(bare)) is { } s) return s;
-        }
-        return null;
-    }
-
-    private static string CamelToSnake(string s) => CamelBoundary().Replace(s, "$1_$2").ToLowerInvariant();
-
-    [GeneratedRegex(@"^(?:ios\d+|coreml\d+)\.", RegexOptions.IgnoreCase)]
-    private static partial Regex OpsetPrefix();
-
-    [GeneratedRegex(@"([a-z0-9])([A-Z])")]
-    private static partial Regex CamelBoundary();
 }

@@ -1,4 +1,6 @@
 using System.Reflection;
+using System.Text.RegularExpressions;
+using AneCompat.Graph;
 using System.Text.Json;
 
 namespace AneCompat.Rules.Catalog;
@@ -7,7 +9,7 @@ namespace AneCompat.Rules.Catalog;
 /// The rule base as data: rules.json, the per-op status tables, model types and the evidence codes, all embedded
 /// resources under Rules/Data. Loaded once; read-only afterwards.
 /// </summary>
-public sealed class RuleCatalog
+public sealed partial class RuleCatalog
 {
     private readonly Dictionary<string, RuleDescriptor> _rules;
     private readonly Dictionary<(OpTable, string), OpEntry> _ops;
@@ -39,6 +41,36 @@ public sealed class RuleCatalog
         _rules.TryGetValue(id, out var r) ? r : throw new KeyNotFoundException($"rule '{id}' is not in the catalog");
 
     public OpEntry? Op(OpTable table, string name) => _ops.GetValueOrDefault((table, name));
+
+    /// <summary>Finds the op's table row: MIL ops for ML programs, NeuralNetwork then espresso layers for NN models.</summary>
+    public OpEntry? Lookup(ModelGraph graph, ModelNode node, string source)
+    {
+        IEnumerable<OpTable> order = node.Family switch
+        {
+            ModelFamily.MlProgram => new[] { OpTable.MilOp },
+            ModelFamily.NeuralNetwork when graph.Container == ContainerKind.MlModelC => new[] { OpTable.EspressoLayer, OpTable.NeuralNetworkLayer },
+            ModelFamily.NeuralNetwork => new[] { OpTable.NeuralNetworkLayer, OpTable.EspressoLayer },
+            _ => new[] { OpTable.MilOp, OpTable.NeuralNetworkLayer, OpTable.EspressoLayer },
+        };
+        foreach (var table in order)
+        {
+            if (Op(table, source) is { } e) return e;
+            if (table != OpTable.MilOp) continue;
+            // Tools write opset-qualified names (ios17.conv) and metadata.json camel-cases them (Ios16.reduceArgmax).
+            var bare = OpsetPrefix().Replace(source, "");
+            if (Op(table, bare) is { } b) return b;
+            if (Op(table, CamelToSnake(bare)) is { } s) return s;
+        }
+        return null;
+    }
+
+    private static string CamelToSnake(string s) => CamelBoundary().Replace(s, "$1_$2").ToLowerInvariant();
+
+    [GeneratedRegex(@"^(?:ios\d+|coreml\d+)\.", RegexOptions.IgnoreCase)]
+    private static partial Regex OpsetPrefix();
+
+    [GeneratedRegex(@"([a-z0-9])([A-Z])")]
+    private static partial Regex CamelBoundary();
 
     public ModelTypeEntry? ModelType(string type) => _modelTypes.GetValueOrDefault(type);
 
