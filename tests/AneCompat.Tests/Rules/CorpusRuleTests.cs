@@ -98,7 +98,7 @@ public class CorpusRuleTests
     {
         var a = Analyze(key);
         Assert.Contains(a.ModelLevel, f => f.RuleId == "DTYPE-FP32" && f.Effect == Effect.ModelToCpuGpu);
-        Assert.NotEmpty(Findings(a, "DTYPE-FP32").Where(f => f.OpIndex is not null));
+        Assert.Contains(Findings(a, "DTYPE-FP32"), f => f.OpIndex is not null);
     }
 
     [Fact]
