@@ -16,6 +16,8 @@ public static class Cli
         var root = new RootCommand("anecompat — predicts from the model file alone whether Apple's Neural Engine will run a Core ML model, which ops push work to the CPU/GPU, why, and how to fix it.");
         // Each verb lives in its own file under Commands/ and registers itself here.
         root.Subcommands.Add(DumpCommand.Create());
+        root.Subcommands.Add(RulesCommand.Create());
+        root.Subcommands.Add(ExplainCommand.Create());
         AnalyzeCommand.Configure(root);
         return root;
     }

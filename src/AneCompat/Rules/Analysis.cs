@@ -10,6 +10,7 @@ public enum OpStatus { Supported, Conditional, Unsupported, Folded, Host, Unknow
 public sealed class Analysis
 {
     private readonly ILookup<int, Finding> _byOp;
+    private readonly Lazy<Dictionary<int, Op>> _ops;
 
     public Analysis(ModelGraph graph, ChipProfile target, IReadOnlyList<Finding> findings, IReadOnlyDictionary<int, OpStatus> statuses)
     {
@@ -18,6 +19,7 @@ public sealed class Analysis
         Findings = findings;
         Statuses = statuses;
         _byOp = findings.Where(f => f.OpIndex is not null).ToLookup(f => f.OpIndex!.Value);
+        _ops = new Lazy<Dictionary<int, Op>>(() => graph.AllOps().GroupBy(o => o.Index).ToDictionary(g => g.Key, g => g.First()));
     }
 
     public ModelGraph Graph { get; }
@@ -30,6 +32,17 @@ public sealed class Analysis
     public IEnumerable<Finding> ForOp(int opIndex) => _byOp[opIndex];
     public IEnumerable<Finding> ModelLevel => Findings.Where(f => f.OpIndex is null);
 
-    /// <summary>True when some finding says the ANE cannot run this op (eligibility, not placement).</summary>
-    public bool IsBlocked(int opIndex) => _byOp[opIndex].Any(f => f.BlocksAne) || ModelLevel.Any(f => f.BlocksAne);
+    /// <summary>
+    /// True when some finding says the ANE cannot run this op (eligibility, not placement): one of its own findings,
+    /// or a model-level finding about the model (or pipeline member) that contains it.
+    /// </summary>
+    public bool IsBlocked(int opIndex) =>
+        _byOp[opIndex].Any(f => f.BlocksAne) || ModelLevel.Any(f => f.BlocksAne && Covers(f, opIndex));
+
+    private bool Covers(Finding modelFinding, int opIndex)
+    {
+        if (string.IsNullOrEmpty(modelFinding.ModelPath)) return true;
+        if (!_ops.Value.TryGetValue(opIndex, out var op)) return false;
+        return op.Function.StartsWith(modelFinding.ModelPath + "/", StringComparison.Ordinal);
+    }
 }

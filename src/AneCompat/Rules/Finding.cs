@@ -68,4 +68,10 @@ public sealed record Finding(
     string? Fix)
 {
     public bool BlocksAne => Effect.BlocksAne();
+
+    /// <summary>
+    /// For model-level findings: the pipeline member it is about ("" = the root model, "models[1]" = a member).
+    /// Null means the whole file. Op findings leave it null (the op's function path says where it is).
+    /// </summary>
+    public string? ModelPath { get; init; }
 }

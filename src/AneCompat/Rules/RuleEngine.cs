@@ -1,13 +1,118 @@
 using AneCompat.Graph;
+using AneCompat.Rules.Catalog;
 using AneCompat.Targets;
 
 namespace AneCompat.Rules;
 
-/// <summary>Runs the rule catalog over a graph for a target chip. (Being written: the catalog lands with the rule base.)</summary>
+/// <summary>
+/// Runs the rule catalog over a graph for a target chip. One walk over the model tree: model checks per node, then
+/// every op is looked up in the status tables (its status, and the findings its table row asserts) and handed to the
+/// op checks registered for its kind.
+/// </summary>
 public sealed class RuleEngine
 {
-    public static RuleEngine Default { get; } = new();
+    private readonly RuleCatalog _catalog;
+    private readonly IReadOnlyList<IModelRule> _modelRules;
+    private readonly IReadOnlyList<IOpRule> _everyOp;
+    private readonly Dictionary<string, List<IOpRule>> _byKind;
 
-    public Analysis Evaluate(ModelGraph graph, ChipProfile target) =>
-        new(graph, target, Array.Empty<Finding>(), new Dictionary<int, OpStatus>());
+    public static RuleEngine Default { get; } = new(RuleCatalog.Default, BuiltInChecks.OpRules, BuiltInChecks.ModelRules);
+
+    public RuleEngine(RuleCatalog catalog, IEnumerable<IOpRule> opRules, IEnumerable<IModelRule> modelRules)
+    {
+        _catalog = catalog;
+        _modelRules = modelRules.ToList();
+        var ops = opRules.ToList();
+        _everyOp = ops.Where(r => r.Kinds.Count == 0).ToList();
+        _byKind = new Dictionary<string, List<IOpRule>>(StringComparer.Ordinal);
+        foreach (var rule in ops)
+            foreach (var kind in rule.Kinds)
+                (_byKind.TryGetValue(kind, out var list) ? list : _byKind[kind] = new List<IOpRule>()).Add(rule);
+    }
+
+    public RuleCatalog Catalog => _catalog;
+
+    public Analysis Evaluate(ModelGraph graph, ChipProfile target)
+    {
+        var findings = new List<Finding>();
+        var statuses = new Dictionary<int, OpStatus>();
+        foreach (var node in graph.Root.SelfAndDescendants())
+        {
+            var modelCtx = new ModelContext(graph, node, target, _catalog);
+            foreach (var rule in _modelRules)
+                findings.AddRange(rule.Check(modelCtx));
+
+            foreach (var function in node.Functions)
+            {
+                var inputs = function.Inputs.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+                foreach (var op in OpWalk.All(function.Body))
+                {
+                    var entry = _catalog.Lookup(graph, node, op.Source);
+                    statuses[op.Index] = entry?.Status ?? OpStatus.Unknown;
+                    var ctx = new OpContext(graph, node, function, op, entry, target, _catalog, inputs);
+                    findings.AddRange(TableFindings(ctx));
+                    foreach (var rule in RulesFor(op.Kind, entry?.Kind))
+                        findings.AddRange(rule.Check(ctx));
+                }
+            }
+        }
+        var unique = findings
+            .DistinctBy(f => (f.RuleId, f.OpIndex, f.OpIndex is null ? f.ModelPath : null))
+            .OrderBy(f => f.OpIndex ?? -1).ThenBy(f => f.RuleId, StringComparer.Ordinal)
+            .ToList();
+        return new Analysis(graph, target, unique, statuses);
+    }
+
+    private IEnumerable<IOpRule> RulesFor(string opKind, string? catalogKind)
+    {
+        foreach (var r in _everyOp) yield return r;
+        var seen = new HashSet<IOpRule>();
+        foreach (var kind in new[] { opKind, catalogKind })
+            if (kind is not null && _byKind.TryGetValue(kind, out var list))
+                foreach (var r in list)
+                    if (seen.Add(r)) yield return r;
+    }
+
+    /// <summary>What the op's table row asserts by itself: its §1 rules, or its bare status when no rule names it.</summary>
+    private static IEnumerable<Finding> TableFindings(OpContext ctx)
+    {
+        var entry = ctx.Entry;
+        if (entry is null)
+        {
+            yield return ctx.Report("OP-UNKNOWN",
+                $"{ctx.Label}: the op type '{ctx.Op.Source}' is not in the catalog (no MIL op, NeuralNetwork layer or espresso layer of that name); its placement is unknown.");
+            yield break;
+        }
+        foreach (var id in entry.Rules)
+        {
+            var rule = ctx.Catalog.Rule(id);
+            if (!rule.EvaluatedBy(RuleEvaluation.Table)) continue;
+            yield return ctx.Report(id, TableMessage(ctx, entry, rule));
+        }
+        if (entry.Rules.Count > 0) yield break;
+        var effect = entry.Status switch
+        {
+            OpStatus.Unsupported => Effect.OpToCpu,
+            OpStatus.Unknown => Effect.Unknown,
+            OpStatus.Host => Effect.Host,
+            _ => (Effect?)null,
+        };
+        if (effect is null) yield break;
+        var f = ctx.Report("OP-TABLE", $"{ctx.Label}: {entry.TableLabel} status {entry.StatusCode} ({entry.ConfidenceText}): {Describe(entry)}",
+            effect, entry.Confidence);
+        yield return f with { Sources = entry.Evidence };
+    }
+
+    private static string TableMessage(OpContext ctx, OpEntry entry, RuleDescriptor rule)
+    {
+        var note = entry.Notes.Length > 0 ? " " + entry.Notes : "";
+        return $"{ctx.Label}: {rule.Title} [{entry.TableLabel} status {entry.StatusCode}].{note}";
+    }
+
+    private static string Describe(OpEntry entry) => entry.Notes.Length > 0 ? entry.Notes : entry.Status switch
+    {
+        OpStatus.Unsupported => "not on the ANE.",
+        OpStatus.Unknown => "no placement report found; unknown.",
+        _ => "runs on the host.",
+    };
 }

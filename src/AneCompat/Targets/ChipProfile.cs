@@ -33,8 +33,53 @@ public sealed record ChipProfile(
     /// <summary>Whether ML programs reach the ANE is established only from h13 (FMT-MLPROGRAM).</summary>
     public bool MlProgramOnAneEstablished => Generation >= AneGeneration.H13;
 
+    /// <summary>D/H/W axis cap: 16384 up to h15, 65536 from h16 (DIM-AXIS-MAX).</summary>
     public long MaxSpatialAxis => HasWideCaps ? 65536 : 16384;
+
+    /// <summary>N and C axis cap (DIM-AXIS-MAX error string: N[1-65536] C[1-65536]).</summary>
+    public long MaxChannelAxis => 65536;
+
+    /// <summary>Contraction depth K of matmul/linear/conv: 16384, 65536 on h16+ (DIM-K-MAX).</summary>
+    public long MaxContraction => HasWideCaps ? 65536 : 16384;
+
+    /// <summary>Conv kernel width: 13 on h13 (and assumed below h16), 15 from h16 (CONV-KW).</summary>
     public int MaxKernelWidth => HasWideCaps ? 15 : 13;
+
+    /// <summary>Highest tensor rank the ANE accepts (RANK-MAX5).</summary>
+    public int MaxRank => 5;
+
+    /// <summary>Output blob width that triggered "Output blob dimensions exceed ANE limit" (DIM-OUTBLOB).</summary>
+    public long MaxOutputBlobWidth => 16384;
+
+    /// <summary>One report ran a 262144-wide output on A19 Pro, so the output-blob cap is disputed there (DIM-OUTBLOB).</summary>
+    public bool OutputBlobCapDisputed => Generation >= AneGeneration.H18;
+
+    /// <summary>Rows of a lookup inner product (embedding) the ANE validator accepts (DIM-LOOKUP-NB).</summary>
+    public long MaxLookupRows => 32768;
+
+    /// <summary>Pooling window on the Espresso ANE path (POOL-KERNEL).</summary>
+    public int MaxPoolKernel => 13;
+
+    /// <summary>Pooling window the direct path reports: 29 on M1-class, 31 from h14 (POOL-KERNEL).</summary>
+    public int DirectPathPoolWindow => Generation >= AneGeneration.H14 ? 31 : 29;
+
+    /// <summary>Upsampling factor of the old Espresso ANE kernel (UPSAMPLE-SCALE).</summary>
+    public double MaxUpsampleFactor => 2;
+
+    /// <summary>Local size of the native LRN bridge (LRN-C15).</summary>
+    public long MaxLrnSize => 15;
+
+    /// <summary>States per function that worked on the ANE (STATE-COUNT).</summary>
+    public int MaxStates => 2;
+
+    /// <summary>State dimensions must be multiples of this to stay on the ANE (STATE-ALIGN32).</summary>
+    public long StateAlignment => 32;
+
+    /// <summary>
+    /// The A12/A13 generations, where the hollance-era Espresso restrictions (dilated conv, pooling stride &gt; 2)
+    /// were observed and newer guidance ("costly but legal") is not established.
+    /// </summary>
+    public bool IsLegacyGeneration => Generation <= AneGeneration.H12;
 
     /// <summary>Model size above which the ANE is not used: 1 GB on iPhone (A), ~2 GiB on macOS (C) (COST-MODEL-SIZE).</summary>
     public long MaxModelBytes => Device == DeviceClass.IPhone ? 1_000_000_000L : 2L * 1024 * 1024 * 1024;

@@ -1,0 +1,27 @@
+using AneCompat.Graph;
+
+namespace AneCompat.Rules.Checks;
+
+/// <summary>
+/// DTYPE-FP16-ONLY: an op that runs in fp16 on the ANE (every NeuralNetwork layer, fp16-typed ML-program ops) with a
+/// finite constant beyond ±65504 overflows to inf. Numeric, never placement.
+/// </summary>
+public sealed class Fp16RangeRule : IOpRule
+{
+    public IReadOnlyList<string> RuleIds { get; } = new[] { "DTYPE-FP16-ONLY" };
+    public IReadOnlyCollection<string> Kinds { get; } = Array.Empty<string>();
+
+    public IEnumerable<Finding> Check(OpContext ctx)
+    {
+        var runsFp16 = ctx.IsNeuralNetwork || ctx.IsMlProgram && ctx.Op.Outputs.Any(o => o.Type.Element == ElementType.Float16);
+        if (!runsFp16) yield break;
+        foreach (var (parameter, arg, values) in Precision.FloatConstants(ctx))
+        {
+            var over = values.FirstOrDefault(v => double.IsFinite(v) && Math.Abs(v) > Precision.Fp16Max);
+            if (over == 0) continue;
+            yield return ctx.Report("DTYPE-FP16-ONLY",
+                $"{ctx.Label}: constant {parameter} = {arg} holds {over:G6}, beyond the fp16 range ±65504 the ANE computes in; it becomes inf.");
+            yield break;
+        }
+    }
+}

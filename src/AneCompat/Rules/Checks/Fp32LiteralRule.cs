@@ -1,0 +1,25 @@
+using AneCompat.Graph;
+
+namespace AneCompat.Rules.Checks;
+
+/// <summary>
+/// DTYPE-FP32-LITERAL: an fp32 constant that makes its consumer an fp32 op inside an otherwise fp16 program (the
+/// fp32 island a Python float literal or an fp32 mask creates).
+/// </summary>
+public sealed class Fp32LiteralRule : IOpRule
+{
+    public IReadOnlyList<string> RuleIds { get; } = new[] { "DTYPE-FP32-LITERAL" };
+    public IReadOnlyCollection<string> Kinds { get; } = Array.Empty<string>();
+
+    public IEnumerable<Finding> Check(OpContext ctx)
+    {
+        if (!ctx.IsMlProgram || !Precision.IsComputeOp(ctx) || Precision.Fp32Tensors(ctx).Count == 0) yield break;
+        var constants = Precision.Fp32Constants(ctx).ToList();
+        if (constants.Count == 0 || !ProgramHasFp16(ctx)) yield break;
+        yield return ctx.Report("DTYPE-FP32-LITERAL",
+            $"{ctx.Label} takes fp32 constant(s) {string.Join(", ", constants.Take(3).Select(c => $"{c.Parameter} = {c.Argument}"))} in an otherwise fp16 program: the fp32 buffer makes this op fp32, which the NE cannot execute.");
+    }
+
+    private static bool ProgramHasFp16(OpContext ctx) =>
+        ctx.Function.Body.Ops.Any(o => o.Kind != "const" && o.Outputs.Any(v => v.Type.Element == ElementType.Float16));
+}

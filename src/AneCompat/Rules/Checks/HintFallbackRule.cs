@@ -1,0 +1,18 @@
+namespace AneCompat.Rules.Checks;
+
+/// <summary>
+/// HINT-FALLBACK (ANECompat-internal): a compiled espresso layer carrying hint_fallback_from_ane = 1 tells Core ML to
+/// keep it off the ANE; the evidence is the file itself (formats.md d.6).
+/// </summary>
+public sealed class HintFallbackRule : IOpRule
+{
+    public IReadOnlyList<string> RuleIds { get; } = new[] { "HINT-FALLBACK" };
+    public IReadOnlyCollection<string> Kinds { get; } = Array.Empty<string>();
+
+    public IEnumerable<Finding> Check(OpContext ctx)
+    {
+        if (!ctx.Bool(Graph.Attr.HintFallbackFromAne) && ctx.Long(Graph.Attr.HintFallbackFromAne) is not > 0) yield break;
+        yield return ctx.Report("HINT-FALLBACK",
+            $"{ctx.Label}: the compiled model marks this layer hint_fallback_from_ane = 1, so Core ML is told to run it off the ANE.");
+    }
+}

@@ -1,0 +1,27 @@
+using AneCompat.Graph;
+
+namespace AneCompat.Rules.Checks;
+
+/// <summary>
+/// DTYPE-INT: the NE's dtypes are fp16, int8 and int16; ops computing on int32/int64 (index math, int casts and
+/// compares, argmax outputs) run on the CPU. Indices fed straight from a model input are not index math.
+/// </summary>
+public sealed class IntTensorRule : IOpRule
+{
+    public IReadOnlyList<string> RuleIds { get; } = new[] { "DTYPE-INT" };
+    public IReadOnlyCollection<string> Kinds { get; } = Array.Empty<string>();
+
+    public IEnumerable<Finding> Check(OpContext ctx)
+    {
+        if (!ctx.IsMlProgram || ctx.Entry?.Status is OpStatus.Folded or OpStatus.Host) yield break;
+        var wide = ctx.Op.Outputs.Where(o => o.Type.Kind == ValueKind.Tensor && IsWideInt(o.Type.Element)).Select(o => $"output '{o.Name}' {o.Type}")
+            .Concat(ctx.RuntimeArguments.Where(x => x.Argument.Type.Kind == ValueKind.Tensor && IsWideInt(x.Argument.Type.Element) && !(x.Parameter == "indices" && ctx.IsModelInput(x.Argument)))
+                .Select(x => $"input {x.Parameter} {x.Argument.Type}"))
+            .ToList();
+        if (wide.Count == 0) yield break;
+        yield return ctx.Report("DTYPE-INT",
+            $"{ctx.Label} computes on {string.Join(", ", wide.Take(3))}: int32/int64 are not NE dtypes (fp16, int8, int16); int32 is rejected by the compiler.");
+    }
+
+    private static bool IsWideInt(ElementType e) => e is ElementType.Int32 or ElementType.Int64 or ElementType.UInt32 or ElementType.UInt64;
+}

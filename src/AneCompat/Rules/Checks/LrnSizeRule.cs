@@ -1,0 +1,14 @@
+namespace AneCompat.Rules.Checks;
+
+/// <summary>LRN-C15: the native LRN bridge accepts only a local size ≤ 15 (direct path).</summary>
+public sealed class LrnSizeRule : IOpRule
+{
+    public IReadOnlyList<string> RuleIds { get; } = new[] { "LRN-C15" };
+    public IReadOnlyCollection<string> Kinds { get; } = new[] { "local_response_norm" };
+
+    public IEnumerable<Finding> Check(OpContext ctx)
+    {
+        if (ctx.Long("size", "local_size", "localSize") is not { } size || size <= ctx.Target.MaxLrnSize) yield break;
+        yield return ctx.Report("LRN-C15", $"{ctx.Label}: local size {size} exceeds {ctx.Target.MaxLrnSize}, the largest the native LRN layer accepts.");
+    }
+}

@@ -1,0 +1,24 @@
+namespace AneCompat.Rules.Checks;
+
+/// <summary>DIM-OUTBLOB: a linear/matmul/innerProduct output wider than 16384 ("Output blob dimensions exceed ANE limit").</summary>
+public sealed class OutputBlobRule : IOpRule
+{
+    public IReadOnlyList<string> RuleIds { get; } = new[] { "DIM-OUTBLOB" };
+    public IReadOnlyCollection<string> Kinds { get; } = new[] { "linear", "matmul" };
+
+    public IEnumerable<Finding> Check(OpContext ctx)
+    {
+        var width = ctx.OutputType?.Shape is { Rank: > 0 } s ? s[-1].Size : null;
+        width ??= ctx.Long(Graph.Attr.OutChannels);
+        if (width is not { } w || w <= ctx.Target.MaxOutputBlobWidth) yield break;
+        if (ctx.Target.OutputBlobCapDisputed)
+        {
+            yield return ctx.Report("DIM-OUTBLOB",
+                $"{ctx.Label}: output width {w} exceeds {ctx.Target.MaxOutputBlobWidth}, the limit logged on M1/A14-era chips; disputed on {ctx.Target.Name}: one report ran a 262144-wide output on the A19 Pro ANE.",
+                Effect.Unknown);
+            yield break;
+        }
+        yield return ctx.Report("DIM-OUTBLOB",
+            $"{ctx.Label}: output width {w} exceeds {ctx.Target.MaxOutputBlobWidth} ('Output blob dimensions exceed ANE limit', logged on M1/A14-era chips).");
+    }
+}

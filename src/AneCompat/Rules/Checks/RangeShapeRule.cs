@@ -1,0 +1,19 @@
+namespace AneCompat.Rules.Checks;
+
+/// <summary>SHAPE-RANGE: range-shaped inputs use the ANE only at the default shape (model-level gate).</summary>
+public sealed class RangeShapeRule : IModelRule
+{
+    public IReadOnlyList<string> RuleIds { get; } = new[] { "SHAPE-RANGE" };
+
+    public IEnumerable<Finding> Check(ModelContext ctx)
+    {
+        var ranged = FlexibleShapes.Ranged(ctx.Node);
+        if (ranged.Count == 0) yield break;
+        var unbounded = ranged.Where(i => i.Ranges.Any(r => r.Upper is null)).ToList();
+        var detail = string.Join("; ", ranged.Select(i => i.Name + FlexibleShapes.Ranges(i)));
+        yield return ctx.Report("SHAPE-RANGE",
+            $"{ctx.Label} has range-shaped input(s) {detail}: measured ~75-78 % ANE at the default shape and 0 % at other in-range shapes; " +
+            "predict the ANE only at the default shape unless the app sets reshapeFrequency = .infrequent (iOS 17.4+/macOS 14.4+)." +
+            (unbounded.Count > 0 ? $" Unbounded dimension(s) in {FlexibleShapes.Names(unbounded)}: ML programs require an upper bound on every RangeDim." : ""));
+    }
+}

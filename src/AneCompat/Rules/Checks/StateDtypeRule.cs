@@ -1,0 +1,17 @@
+using AneCompat.Graph;
+
+namespace AneCompat.Rules.Checks;
+
+/// <summary>STATE-DTYPE (Apple source): the fp16 pass never retypes state ops, so an fp32 state gives fp32 state reads/writes.</summary>
+public sealed class StateDtypeRule : IOpRule
+{
+    public IReadOnlyList<string> RuleIds { get; } = new[] { "STATE-DTYPE" };
+    public IReadOnlyCollection<string> Kinds { get; } = StateOps.Kinds;
+
+    public IEnumerable<Finding> Check(OpContext ctx)
+    {
+        if (StateOps.State(ctx) is not { } state || state.Type.Element != ElementType.Float32) yield break;
+        yield return ctx.Report("STATE-DTYPE",
+            $"{ctx.Label}: state '{state.Name}' is declared fp32, so this state op stays fp32 (never retyped by the fp16 pass) and the NE cannot run it.");
+    }
+}

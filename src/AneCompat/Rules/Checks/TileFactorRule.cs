@@ -1,0 +1,29 @@
+namespace AneCompat.Rules.Checks;
+
+/// <summary>
+/// TILE-SPACE: tile and space_to_batch/batch_to_space compile only with factors from {2, 3, 4, 8}; batch_to_space's
+/// input batch must divide by the block product.
+/// </summary>
+public sealed class TileFactorRule : IOpRule
+{
+    private static readonly long[] Factors = { 2, 3, 4, 8 };
+
+    public IReadOnlyList<string> RuleIds { get; } = new[] { "TILE-SPACE" };
+    public IReadOnlyCollection<string> Kinds { get; } = new[] { "tile", "space_to_batch", "batch_to_space" };
+
+    public IEnumerable<Finding> Check(OpContext ctx)
+    {
+        var factors = ctx.Kind == "tile" ? ctx.Longs("reps") : ctx.Longs("block_shape", "block_size");
+        if (factors is null) yield break;
+        var bad = factors.Where(f => f > 1 && !Factors.Contains(f)).ToList();
+        if (bad.Count > 0)
+        {
+            yield return ctx.Report("TILE-SPACE", $"{ctx.Label}: factor(s) {OpContext.Shape(factors)}; only 2, 3, 4 and 8 are reported to compile ({string.Join(", ", bad)} is not).");
+            yield break;
+        }
+        if (ctx.Kind != "batch_to_space" || ctx.InputType()?.Shape is not { Rank: > 0 } x || x[0].Size is not { } batch) yield break;
+        var product = factors.Aggregate(1L, (p, f) => p * Math.Max(f, 1));
+        if (batch % product != 0)
+            yield return ctx.Report("TILE-SPACE", $"{ctx.Label}: input batch {batch} is not divisible by the block product {product}.");
+    }
+}

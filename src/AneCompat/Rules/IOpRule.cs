@@ -1,0 +1,25 @@
+namespace AneCompat.Rules;
+
+/// <summary>
+/// A check on single ops (Roslyn-style): it names the op kinds it cares about and the engine calls it only for
+/// those. Each check lives in its own file under Rules/Checks and reports through <see cref="OpContext.Report"/>,
+/// so its metadata (effect, confidence, sources, fix) comes from the catalog.
+/// </summary>
+public interface IOpRule
+{
+    /// <summary>The catalog rule ids this check can report.</summary>
+    IReadOnlyList<string> RuleIds { get; }
+
+    /// <summary>Canonical op kinds (Graph Op.Kind / catalog kind) to run on; empty = every op.</summary>
+    IReadOnlyCollection<string> Kinds { get; }
+
+    IEnumerable<Finding> Check(OpContext ctx);
+}
+
+/// <summary>A check on a whole model or pipeline member (its type, interface, states, size).</summary>
+public interface IModelRule
+{
+    IReadOnlyList<string> RuleIds { get; }
+
+    IEnumerable<Finding> Check(ModelContext ctx);
+}

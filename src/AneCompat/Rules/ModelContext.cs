@@ -1,0 +1,55 @@
+using AneCompat.Graph;
+using AneCompat.Rules.Catalog;
+using AneCompat.Targets;
+
+namespace AneCompat.Rules;
+
+/// <summary>What a model-level check sees: one model node (root or pipeline member) of the graph, for one target.</summary>
+public sealed class ModelContext
+{
+    internal ModelContext(ModelGraph graph, ModelNode node, ChipProfile target, RuleCatalog catalog)
+    {
+        Graph = graph;
+        Node = node;
+        Target = target;
+        Catalog = catalog;
+    }
+
+    public ModelGraph Graph { get; }
+    public ModelNode Node { get; }
+    public ChipProfile Target { get; }
+    public RuleCatalog Catalog { get; }
+
+    public bool IsRoot => Node.Path.Length == 0;
+
+    /// <summary>Every op of this node's functions (nested blocks included), not of its children.</summary>
+    public IEnumerable<Op> Ops => Node.Functions.SelectMany(f => OpWalk.All(f.Body));
+
+    /// <summary>Node label for messages: "model" for the root, else "pipeline member models[1] (name)".</summary>
+    public string Label => IsRoot ? "model" : $"pipeline member {Node.Path}" + (Node.Name is null ? "" : $" ({Node.Name})");
+
+    /// <summary>A model-level finding about this node, with the catalog's metadata for <paramref name="ruleId"/>.</summary>
+    public Finding Report(string ruleId, string message, Effect? effect = null, Confidence? confidence = null)
+    {
+        var rule = Catalog.Rule(ruleId);
+        return new Finding(rule.Id, null, effect ?? rule.Effect, confidence ?? rule.Confidence, rule.Sources, message, rule.Fix)
+        {
+            ModelPath = Node.Path,
+        };
+    }
+}
+
+internal static class OpWalk
+{
+    /// <summary>Ops of a block in execution order, nested blocks after their parent.</summary>
+    public static IEnumerable<Op> All(Block block)
+    {
+        foreach (var op in block.Ops)
+        {
+            yield return op;
+            foreach (var b in op.Blocks)
+                foreach (var inner in All(b))
+                    yield return inner;
+        }
+    }
+}

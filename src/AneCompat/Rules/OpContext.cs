@@ -1,0 +1,122 @@
+using System.Globalization;
+using AneCompat.Graph;
+using AneCompat.Rules.Catalog;
+using AneCompat.Targets;
+using ValueType = AneCompat.Graph.ValueType;
+
+namespace AneCompat.Rules;
+
+/// <summary>
+/// What an op check sees: the op, where it sits (model node, function), its catalog row and canonical kind, the
+/// target chip, and helpers that read a parameter whether the decoder stored it as a common attribute
+/// (Graph/Attr.cs) or as a constant input (MIL passes most parameters as inputs).
+/// </summary>
+public sealed class OpContext
+{
+    private readonly HashSet<string> _functionInputs;
+
+    internal OpContext(ModelGraph graph, ModelNode node, GraphFunction function, Op op, OpEntry? entry, ChipProfile target, RuleCatalog catalog, HashSet<string> functionInputs)
+    {
+        Graph = graph;
+        Node = node;
+        Function = function;
+        Op = op;
+        Entry = entry;
+        Target = target;
+        Catalog = catalog;
+        _functionInputs = functionInputs;
+    }
+
+    public ModelGraph Graph { get; }
+    public ModelNode Node { get; }
+    public GraphFunction Function { get; }
+    public Op Op { get; }
+
+    /// <summary>The op's row in the status tables, or null when the catalog has never heard of its type.</summary>
+    public OpEntry? Entry { get; }
+
+    public ChipProfile Target { get; }
+    public RuleCatalog Catalog { get; }
+
+    /// <summary>Canonical kind: the catalog's for the op's source type, else what the decoder set.</summary>
+    public string Kind => Entry?.Kind ?? Op.Kind;
+
+    public bool IsMlProgram => Node.Family == ModelFamily.MlProgram;
+    public bool IsNeuralNetwork => Node.Family == ModelFamily.NeuralNetwork;
+
+    /// <summary>"conv 'conv_3' (conv)" — how messages name the op.</summary>
+    public string Label => Op.Name is null ? $"{Op.Source}" : $"{Op.Source} '{Op.Name}'";
+
+    public Finding Report(string ruleId, string message, Effect? effect = null, Confidence? confidence = null)
+    {
+        var rule = Catalog.Rule(ruleId);
+        return new Finding(rule.Id, Op.Index, effect ?? rule.Effect, confidence ?? rule.Confidence, rule.Sources, message, rule.Fix);
+    }
+
+    /// <summary>True when the argument is a value fed in from outside the model (a function input).</summary>
+    public bool IsModelInput(Argument a) => a.Name is not null && !a.IsConstant && _functionInputs.Contains(a.Name);
+
+    /// <summary>Arguments computed at run time (not constants).</summary>
+    public IEnumerable<(string Parameter, Argument Argument)> RuntimeArguments =>
+        Op.Inputs.SelectMany(i => i.Arguments.Where(a => !a.IsConstant).Select(a => (i.Parameter, a)));
+
+    /// <summary>Tensor types the op touches at run time: its outputs and its non-constant inputs.</summary>
+    public IEnumerable<(string Role, ValueType Type)> RuntimeTensors =>
+        Op.Outputs.Where(o => o.Type.Kind == ValueKind.Tensor).Select(o => ($"output '{o.Name}'", o.Type))
+            .Concat(RuntimeArguments.Where(x => x.Argument.Type.Kind == ValueKind.Tensor).Select(x => ($"input {x.Parameter} '{x.Argument}'", x.Argument.Type)));
+
+    public ValueType? OutputType => Op.Outputs.Count > 0 ? Op.Outputs[0].Type : null;
+
+    /// <summary>Type of the first argument of a parameter ("x" by default), when known.</summary>
+    public ValueType? InputType(string parameter = "x") => Op.Arg(parameter)?.Type is { Kind: not ValueKind.Unknown } t ? t : null;
+
+    /// <summary>An integer-list parameter: common attribute first, then a constant input of the same name.</summary>
+    public long[]? Longs(params string[] names)
+    {
+        foreach (var n in names)
+        {
+            if (Op.AttrLongs(n) is { } a) return a;
+            if (Op.AttrLong(n) is { } one) return new[] { one };
+            if (Op.Arg(n)?.Constant is { } c)
+            {
+                if (c.Ints is { } ints) return ints;
+                if (c.Floats is { } fl) return fl.Select(f => (long)f).ToArray();
+            }
+        }
+        return null;
+    }
+
+    public long? Long(params string[] names) => Longs(names) is { Length: 1 } v ? v[0] : null;
+
+    public double[]? Doubles(params string[] names)
+    {
+        foreach (var n in names)
+        {
+            if (Op.AttrDoubles(n) is { } a) return a;
+            if (Op.AttrDouble(n) is { } one) return new[] { one };
+            if (Op.Arg(n)?.Constant is { } c)
+            {
+                if (c.Floats is { } fl) return fl;
+                if (c.Ints is { } ints) return ints.Select(i => (double)i).ToArray();
+            }
+        }
+        return null;
+    }
+
+    public string? String(params string[] names)
+    {
+        foreach (var n in names)
+        {
+            if (Op.Attributes.TryGetValue(n, out var v) && v is string s) return s;
+            if (Op.Arg(n)?.Constant?.AsString() is { } cs) return cs;
+        }
+        return null;
+    }
+
+    public bool Bool(string name) => Op.AttrBool(name) || Op.Arg(name)?.Constant?.AsBool() == true;
+
+    /// <summary>True when the parameter is bound to a runtime value (not a constant, not an attribute).</summary>
+    public bool IsRuntime(string parameter) => Op.Arg(parameter) is { IsConstant: false };
+
+    public static string Shape(IEnumerable<long> sizes) => string.Join("×", sizes.Select(s => s.ToString(CultureInfo.InvariantCulture)));
+}

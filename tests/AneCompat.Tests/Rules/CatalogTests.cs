@@ -1,0 +1,179 @@
+using System.Text.RegularExpressions;
+using AneCompat.Rules;
+using AneCompat.Rules.Catalog;
+using AneCompat.Tests.Support;
+
+namespace AneCompat.Tests.Rules;
+
+/// <summary>
+/// The catalog can never silently drift from the fact base (ane-rules.md, read from ../shared) or from our own schema.
+/// </summary>
+public partial class CatalogTests
+{
+    private static readonly RuleCatalog Catalog = RuleCatalog.Default;
+    private static readonly string[] FactBase = File.ReadAllLines(Path.Combine(Corpus.RepoRoot, "..", "shared", "ane-rules.md"));
+
+    [Fact]
+    public void EverySection1RuleIsInTheCatalogWithItsConfidence()
+    {
+        var rows = Rows("## 1.", "## 2.").Where(r => r.Header[0] == "rule id").ToList();
+        Assert.True(rows.Count >= 100, $"parsed only {rows.Count} §1 rules");
+        foreach (var (header, cells) in rows)
+        {
+            var id = cells[0];
+            var rule = Catalog.Find(id);
+            Assert.True(rule is not null, $"§1 rule {id} is missing from rules.json");
+            Assert.Equal(cells[Array.IndexOf(header, "conf")], rule!.ConfidenceText);
+            Assert.False(rule.Internal);
+        }
+        Assert.Equal(rows.Count, Catalog.Rules.Count(r => !r.Internal));
+    }
+
+    [Fact]
+    public void EveryMilOpOfSection2IsInTheCatalogWithItsStatusAndConfidence()
+    {
+        var rows = Rows("### 2.2", "## 3.").Where(r => r.Cells[0].StartsWith('`')).ToList();
+        Assert.Equal(170, rows.Count);
+        foreach (var (_, cells) in rows)
+        {
+            var name = cells[0].Trim('`');
+            var entry = Catalog.Op(OpTable.MilOp, name);
+            Assert.True(entry is not null, $"MIL op {name} is missing from mil-ops.tsv");
+            Assert.Equal(cells[2], entry!.StatusCode);
+            Assert.Equal(cells[3], entry.ConfidenceText);
+        }
+        Assert.Equal(rows.Count, Catalog.Table(OpTable.MilOp).Count());
+    }
+
+    [Fact]
+    public void EveryNeuralNetworkLayerOfSection3IsInTheCatalogWithItsStatusAndConfidence()
+    {
+        var rows = Rows("## 3.", "## 4.").Where(r => NumberRow().IsMatch(r.Cells[0])).ToList();
+        Assert.Equal(158, rows.Count);
+        foreach (var (_, cells) in rows)
+        {
+            var name = cells[1].Trim('`');
+            var entry = Catalog.Op(OpTable.NeuralNetworkLayer, name);
+            Assert.True(entry is not null, $"NeuralNetwork layer {name} is missing from nn-layers.tsv");
+            Assert.Equal(cells[3], entry!.StatusCode);
+            Assert.Equal(cells[4], entry.ConfidenceText);
+        }
+        Assert.Equal(rows.Count, Catalog.Table(OpTable.NeuralNetworkLayer).Count());
+    }
+
+    [Fact]
+    public void EveryNeuralNetworkLayerOfOurSchemaHasAnEntry()
+    {
+        var oneof = AneCompat.Schema.NeuralNetworkLayer.Descriptor.Oneofs.Single(o => o.Name == "layer");
+        var missing = oneof.Fields.Select(f => f.Name).Where(n => Catalog.Op(OpTable.NeuralNetworkLayer, n) is null).ToList();
+        Assert.Empty(missing);
+        Assert.Equal(oneof.Fields.Count, Catalog.Table(OpTable.NeuralNetworkLayer).Count());
+    }
+
+    [Fact]
+    public void EveryModelTypeOfOurSchemaHasAnEntry()
+    {
+        var oneof = AneCompat.Schema.Model.Descriptor.Oneofs.Single(o => o.Name == "Type");
+        Assert.DoesNotContain(oneof.Fields, f => Catalog.ModelType(f.Name) is null);
+        foreach (var t in Catalog.ModelTypes)
+            Assert.All(t.Rules, id => Assert.NotNull(Catalog.Find(id)));
+    }
+
+    [Fact]
+    public void EveryEspressoLayerTypeOfTheFormatNotesHasAnEntry()
+    {
+        var formats = File.ReadAllText(Path.Combine(Corpus.RepoRoot, "..", "shared", "formats.md"));
+        var start = formats.IndexOf("Layer types seen:", StringComparison.Ordinal);
+        var end = formats.IndexOf("Short real excerpts", start, StringComparison.Ordinal);
+        // Layer types are the backticked names outside the parenthesised parameter lists.
+        var text = formats[start..end];
+        while (Parenthesised().IsMatch(text)) text = Parenthesised().Replace(text, "");
+        var names = new List<string>();
+        foreach (Match m in BacktickName().Matches(text))
+        {
+            var parts = m.Groups[1].Value.Split('/');
+            names.Add(parts[0]);
+            var prefix = parts[0][..(parts[0].LastIndexOf('_') + 1)];
+            names.AddRange(parts.Skip(1).Select(p => prefix + p));
+        }
+        Assert.Contains("dynamic_dequantize", names);
+        Assert.Contains("instancenorm_1d", names);
+        Assert.DoesNotContain(names, n => Catalog.Op(OpTable.EspressoLayer, n) is null);
+    }
+
+    [Fact]
+    public void RulesNamedByTablesExistAndAreTableRules()
+    {
+        foreach (var op in Catalog.Ops)
+            foreach (var id in op.Rules)
+            {
+                var rule = Catalog.Find(id);
+                Assert.True(rule is not null, $"{op.Name} names unknown rule {id}");
+                Assert.True(rule!.EvaluatedBy(RuleEvaluation.Table), $"{op.Name} names {id}, which is not a table rule");
+            }
+    }
+
+    [Fact]
+    public void EveryCheckRuleHasACheckAndEveryCheckReportsCatalogRules()
+    {
+        var engineChecked = RuleEngine.Default.Catalog.Rules.Where(r => r.EvaluatedBy(RuleEvaluation.Check)).Select(r => r.Id).ToHashSet();
+        var implemented = typeof(IOpRule).Assembly.GetTypes()
+            .Where(t => (typeof(IOpRule).IsAssignableFrom(t) || typeof(IModelRule).IsAssignableFrom(t)) && t.IsClass)
+            .SelectMany(t => t.GetProperty("RuleIds")!.GetValue(Activator.CreateInstance(t)) as IReadOnlyList<string> ?? Array.Empty<string>())
+            .ToHashSet();
+        Assert.Empty(engineChecked.Except(implemented));
+        Assert.DoesNotContain(implemented, id => Catalog.Find(id) is not { } r || !r.EvaluatedBy(RuleEvaluation.Check));
+    }
+
+    [Fact]
+    public void EverySourceCodeIsExpandedAndInternalRulesSayWhatTheyAre()
+    {
+        foreach (var rule in Catalog.Rules)
+            Assert.All(rule.Sources, code => Assert.True(Catalog.Sources.ContainsKey(code), $"{rule.Id}: source {code} not in §6"));
+        Assert.All(new[] { "OP-UNKNOWN", "OP-TABLE", "HINT-FALLBACK", "MODEL-LINKED", "MODEL-SERIALIZED" }, id => Assert.True(Catalog.Rule(id).Internal));
+        Assert.All(Catalog.Ops.SelectMany(o => o.Evidence).Distinct().Where(e => !e.StartsWith('(') && e != "-"),
+            code => Assert.True(Catalog.Sources.ContainsKey(code), $"evidence {code} not in §6"));
+    }
+
+    /// <summary>Table rows of the fact base between two headings, with the header row they belong to.</summary>
+    private static IEnumerable<(string[] Header, string[] Cells)> Rows(string from, string to)
+    {
+        var start = Array.FindIndex(FactBase, l => l.StartsWith(from, StringComparison.Ordinal));
+        var end = Array.FindIndex(FactBase, start + 1, l => l.StartsWith(to, StringComparison.Ordinal));
+        string[]? header = null;
+        for (var i = start; i < end; i++)
+        {
+            var line = FactBase[i];
+            if (!line.StartsWith('|')) { header = null; continue; }
+            var cells = Cells(line);
+            if (header is null) { header = cells; continue; }
+            if (cells.All(c => c.Trim(':', '-').Length == 0)) continue;
+            yield return (header, cells);
+        }
+    }
+
+    /// <summary>Splits a markdown row on '|' outside backticks.</summary>
+    private static string[] Cells(string line)
+    {
+        var cells = new List<string>();
+        var current = new System.Text.StringBuilder();
+        var tick = false;
+        foreach (var ch in line.Trim().Trim('|'))
+        {
+            if (ch == '`') tick = !tick;
+            if (ch == '|' && !tick) { cells.Add(current.ToString().Trim()); current.Clear(); }
+            else current.Append(ch);
+        }
+        cells.Add(current.ToString().Trim());
+        return cells.ToArray();
+    }
+
+    [GeneratedRegex(@"^\d+$")]
+    private static partial Regex NumberRow();
+
+    [GeneratedRegex(@"\([^()]*\)")]
+    private static partial Regex Parenthesised();
+
+    [GeneratedRegex(@"`([a-z0-9_/]+)`")]
+    private static partial Regex BacktickName();
+}
