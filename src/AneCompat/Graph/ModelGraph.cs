@@ -28,19 +28,8 @@ public sealed class ModelGraph
     {
         foreach (var node in Root.SelfAndDescendants())
             foreach (var f in node.Functions)
-                foreach (var op in Walk(f.Body))
+                foreach (var op in f.Body.AllOps())
                     yield return op;
-    }
-
-    private static IEnumerable<Op> Walk(Block block)
-    {
-        foreach (var op in block.Ops)
-        {
-            yield return op;
-            foreach (var b in op.Blocks)
-                foreach (var inner in Walk(b))
-                    yield return inner;
-        }
     }
 
     /// <summary>Numbers every op in execution order. Decoders call this once the graph is complete.</summary>

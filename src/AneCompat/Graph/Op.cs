@@ -75,6 +75,18 @@ public sealed class Block
     public List<GraphValue> Inputs { get; } = new();
     public List<Op> Ops { get; } = new();
     public List<string> Outputs { get; } = new();
+
+    /// <summary>Ops of this block in execution order, each nested block right after its parent op.</summary>
+    public IEnumerable<Op> AllOps()
+    {
+        foreach (var op in Ops)
+        {
+            yield return op;
+            foreach (var b in op.Blocks)
+                foreach (var inner in b.AllOps())
+                    yield return inner;
+        }
+    }
 }
 
 /// <summary>A callable function of a model. NeuralNetwork and espresso models have one, called <c>main</c>.</summary>

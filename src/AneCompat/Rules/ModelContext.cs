@@ -23,7 +23,7 @@ public sealed class ModelContext
     public bool IsRoot => Node.Path.Length == 0;
 
     /// <summary>Every op of this node's functions (nested blocks included), not of its children.</summary>
-    public IEnumerable<Op> Ops => Node.Functions.SelectMany(f => OpWalk.All(f.Body));
+    public IEnumerable<Op> Ops => Node.Functions.SelectMany(f => f.Body.AllOps());
 
     /// <summary>Node label for messages: "model" for the root, else "pipeline member models[1] (name)".</summary>
     public string Label => IsRoot ? "model" : $"pipeline member {Node.Path}" + (Node.Name is null ? "" : $" ({Node.Name})");
@@ -36,20 +36,5 @@ public sealed class ModelContext
         {
             ModelPath = Node.Path,
         };
-    }
-}
-
-internal static class OpWalk
-{
-    /// <summary>Ops of a block in execution order, nested blocks after their parent.</summary>
-    public static IEnumerable<Op> All(Block block)
-    {
-        foreach (var op in block.Ops)
-        {
-            yield return op;
-            foreach (var b in op.Blocks)
-                foreach (var inner in All(b))
-                    yield return inner;
-        }
     }
 }

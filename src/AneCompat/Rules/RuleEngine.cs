@@ -45,7 +45,7 @@ public sealed class RuleEngine
             foreach (var function in node.Functions)
             {
                 var inputs = function.Inputs.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
-                foreach (var op in OpWalk.All(function.Body))
+                foreach (var op in function.Body.AllOps())
                 {
                     var entry = _catalog.Lookup(graph, node, op.Source);
                     statuses[op.Index] = entry?.Status ?? OpStatus.Unknown;
