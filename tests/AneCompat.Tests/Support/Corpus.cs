@@ -7,7 +7,7 @@ public static class Corpus
 {
     public static string RepoRoot { get; } = FindRepoRoot();
 
-    public static string Dir { get; } = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "corpus"));
+    public static string Dir { get; } = System.IO.Path.GetFullPath(System.IO.Path.Combine(RepoRoot, "..", "shared", "corpus"));
 
     /// <summary>Path of a corpus model given its key in expected-ops.json ("mnist-ph1ps/MNIST.mlmodel").</summary>
     public static string Path(string key) => System.IO.Path.Combine(Dir, key);
