@@ -72,10 +72,11 @@ public static class AnalyzeCommand
             {
                 try
                 {
-                    if (allTargets) return RunMatrix(graph, computeUnits, file, dir, output);
+                    var inputs = new[] { graph.SourcePath };
+                    if (allTargets) return RunMatrix(graph, computeUnits, file, dir, output, inputs);
                     var report = ReportBuilder.Analyze(graph, chip, computeUnits);
-                    Emit(file, output, fmt, report);
-                    if (!string.IsNullOrEmpty(dir)) LogDirWriter.Write(report, dir);
+                    Emit(file, output, fmt, report, inputs);
+                    if (!string.IsNullOrEmpty(dir)) LogDirWriter.Write(report, dir, inputs);
                     return (int)report.Status;
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -88,28 +89,28 @@ public static class AnalyzeCommand
     }
 
     /// <summary>Every chip's status; LOGDIR (when given) receives the full reports for the default target.</summary>
-    private static int RunMatrix(ModelGraph graph, ComputeUnits units, string? file, string? dir, TextWriter output)
+    private static int RunMatrix(ModelGraph graph, ComputeUnits units, string? file, string? dir, TextWriter output, string[] inputs)
     {
         var reports = ChipProfiles.All.Select(p => ReportBuilder.Analyze(graph, p, units)).ToList();
-        WriteTo(file, output, w => TextReportRenderer.WriteMatrix(reports, w));
-        if (!string.IsNullOrEmpty(dir)) LogDirWriter.Write(reports.First(r => r.Target.Name == ChipProfiles.DefaultName), dir);
+        WriteTo(file, output, w => TextReportRenderer.WriteMatrix(reports, w), inputs);
+        if (!string.IsNullOrEmpty(dir)) LogDirWriter.Write(reports.First(r => r.Target.Name == ChipProfiles.DefaultName), dir, inputs);
         return (int)reports.Max(r => r.Status);
     }
 
-    private static void Emit(string? file, TextWriter output, string format, Report report)
+    private static void Emit(string? file, TextWriter output, string format, Report report, string[] inputs)
     {
         switch (format)
         {
-            case "json": WriteBytes(file, output, s => JsonReportWriter.Write(report, s)); break;
-            case "sarif": WriteBytes(file, output, s => SarifReportWriter.Write(report, s)); break;
-            case "html": WriteBytes(file, output, s => HtmlReportWriter.Write(report, s)); break;
-            default: WriteTo(file, output, w => TextReportRenderer.Write(report, w)); break;
+            case "json": WriteBytes(file, output, s => JsonReportWriter.Write(report, s), inputs); break;
+            case "sarif": WriteBytes(file, output, s => SarifReportWriter.Write(report, s), inputs); break;
+            case "html": WriteBytes(file, output, s => HtmlReportWriter.Write(report, s), inputs); break;
+            default: WriteTo(file, output, w => TextReportRenderer.Write(report, w), inputs); break;
         }
     }
 
-    private static void WriteBytes(string? file, TextWriter output, Action<Stream> write)
+    private static void WriteBytes(string? file, TextWriter output, Action<Stream> write, string[] inputs)
     {
-        if (!string.IsNullOrEmpty(file)) { AtomicFile.Write(file, write); return; }
+        if (!string.IsNullOrEmpty(file)) { AtomicFile.Write(file, write, inputs); return; }
         using var ms = new MemoryStream();
         write(ms);
         output.Write(Encoding.UTF8.GetString(ms.ToArray()));
@@ -117,14 +118,14 @@ public static class AnalyzeCommand
         output.Flush();
     }
 
-    private static void WriteTo(string? file, TextWriter output, Action<TextWriter> write)
+    private static void WriteTo(string? file, TextWriter output, Action<TextWriter> write, string[] inputs)
     {
         if (string.IsNullOrEmpty(file)) { write(output); output.Flush(); return; }
         AtomicFile.Write(file, s =>
         {
             using var w = new StreamWriter(s, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
             write(w);
-        });
+        }, inputs);
     }
 
     private static int Fail(TextWriter error, string message)

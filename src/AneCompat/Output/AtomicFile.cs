@@ -1,29 +1,126 @@
 namespace AneCompat.Output;
 
 /// <summary>
-/// Writes a file so that readers see either the old content or the complete new one: the content goes to a
-/// temporary file in the same folder, which is then renamed over the target (a rename within one file system is atomic).
+/// Writes files and folders so that a reader never sees them half-written: the content goes to a temporary name in
+/// the target folder (same file system, so the final rename is atomic) and is renamed into place only once complete.
+/// A failure part-way deletes the temporary and leaves the target as it was. Writing over one of the files the
+/// output was made from is refused, so a tool never destroys its own input.
 /// </summary>
 public static class AtomicFile
 {
-    public static void Write(string path, Action<Stream> write)
+    /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>; replaces an existing file only when it is not protected.</summary>
+    /// <param name="protectedPaths">Inputs the output was made from; writing over any of them (also through a link) is refused.</param>
+    public static void Write(string path, Action<Stream> write, IEnumerable<string>? protectedPaths = null)
     {
-        var full = Path.GetFullPath(path);
-        var dir = Path.GetDirectoryName(full) ?? throw new IOException($"{path}: has no parent folder");
-        Directory.CreateDirectory(dir);
-        var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        var target = Path.GetFullPath(path);
+        RefuseProtected(target, protectedPaths);
+        var folder = EnsureParent(target);
+        var temp = TemporarySibling(folder, target);
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
-            File.Move(temp, full, overwrite: true);
+            File.Move(temp, target, overwrite: true);
         }
-        finally
+        catch
         {
-            if (File.Exists(temp)) File.Delete(temp);
+            TryDeleteFile(temp);
+            throw;
         }
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically.</summary>
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes, IEnumerable<string>? protectedPaths = null)
+    {
+        var copy = bytes.ToArray();
+        Write(path, s => s.Write(copy), protectedPaths);
+    }
+
+    /// <summary>
+    /// Builds a folder (an .mlpackage) with <paramref name="build"/>, which fills the empty temporary folder it is
+    /// given, then renames it to <paramref name="path"/>. An existing folder at <paramref name="path"/> is replaced
+    /// only when <paramref name="replaceExisting"/> is set and it is not protected.
+    /// </summary>
+    public static void WriteDirectory(string path, Action<string> build, bool replaceExisting = false, IEnumerable<string>? protectedPaths = null)
+    {
+        var target = Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar);
+        RefuseProtected(target, protectedPaths);
+        if (File.Exists(target))
+            throw new IOException($"{target}: a file is in the way of the folder to write");
+        if (Directory.Exists(target) && !replaceExisting)
+            throw new IOException($"{target}: already exists; refusing to replace it");
+        var folder = EnsureParent(target);
+        var temp = TemporarySibling(folder, target);
+        Directory.CreateDirectory(temp);
+        try
+        {
+            build(temp);
+            if (Directory.Exists(target))
+            {
+                // Folders cannot be swapped in one rename: move the old one aside first, so that at every moment
+                // the target is either the complete old folder or the complete new one.
+                var aside = TemporarySibling(folder, target);
+                Directory.Move(target, aside);
+                Directory.Move(temp, target);
+                Directory.Delete(aside, recursive: true);
+            }
+            else
+            {
+                Directory.Move(temp, target);
+            }
+        }
+        catch
+        {
+            TryDeleteDirectory(temp);
+            throw;
+        }
+    }
+
+    private static void RefuseProtected(string target, IEnumerable<string>? protectedPaths)
+    {
+        if (protectedPaths is null) return;
+        var realTarget = Diagnostics.PathConfinement.RealPath(target);
+        foreach (var p in protectedPaths)
+        {
+            var full = Path.GetFullPath(p).TrimEnd(Path.DirectorySeparatorChar);
+            var real = Diagnostics.PathConfinement.RealPath(full);
+            if (SamePath(full, target) || SamePath(real, realTarget) || IsInside(realTarget, real))
+                throw new IOException($"{target}: refusing to write over the input {p}; choose another output path");
+        }
+    }
+
+    private static bool SamePath(string a, string b) =>
+        string.Equals(a.TrimEnd(Path.DirectorySeparatorChar), b.TrimEnd(Path.DirectorySeparatorChar),
+            OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>True when <paramref name="path"/> lies inside the folder <paramref name="folder"/> (an input package).</summary>
+    private static bool IsInside(string path, string folder) =>
+        Directory.Exists(folder) &&
+        path.StartsWith(folder.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar,
+            OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
+
+    private static string EnsureParent(string target)
+    {
+        var folder = Path.GetDirectoryName(target) ?? throw new IOException($"{target}: has no parent folder");
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    /// <summary>A fresh hidden name beside the target, so the final rename never crosses file systems.</summary>
+    private static string TemporarySibling(string folder, string target) =>
+        Path.Combine(folder, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
+
+    private static void TryDeleteFile(string path)
+    {
+        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private static void TryDeleteDirectory(string path)
+    {
+        try { if (Directory.Exists(path)) Directory.Delete(path, recursive: true); }
+        catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
