@@ -55,7 +55,7 @@ public class CostModelTests
     {
         var f = new GraphFactory();
         Assert.Null(CostModel.Flops(f.Add("some_future_op", "y", GraphFactory.Fp16(4))));
-        Assert.Null(CostModel.Flops(f.Add("add", "z", Graph.ValueType.Unknown)));
+        Assert.Null(CostModel.Flops(f.Add("add", "z", global::AneCompat.Graph.ValueType.Unknown)));
         Assert.Null(CostModel.Estimate(f.Last).ActivationBytes);
     }
 }

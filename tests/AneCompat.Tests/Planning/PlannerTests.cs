@@ -139,7 +139,7 @@ public class PlannerTests
     public void WorkOfUnknownSizeIsNotDemoted()
     {
         var f = new GraphFactory();
-        f.Add("add", "a", Graph.ValueType.Unknown, ("x", Graph.ValueType.Unknown), ("y", Graph.ValueType.Unknown));
+        f.Add("add", "a", global::AneCompat.Graph.ValueType.Unknown, ("x", global::AneCompat.Graph.ValueType.Unknown), ("y", global::AneCompat.Graph.ValueType.Unknown));
         var (_, analysis) = f.Build();
         var plan = Planner.Predict(analysis, ComputeUnits.All);
         Assert.Equal(Device.Ane, plan.Ops[0].Device);
@@ -217,7 +217,7 @@ public class PlannerTests
     {
         var root = new ModelNode { ModelType = "treeEnsembleRegressor", Family = ModelFamily.Classical };
         var graph = new ModelGraph { SourcePath = "t.mlmodel", Container = ContainerKind.MlModel, Root = root };
-        var analysis = new Analysis(graph, AneCompat.Targets.ChipProfiles.Default, Array.Empty<Finding>(), new Dictionary<int, OpStatus>());
+        var analysis = new Analysis(graph, global::AneCompat.Targets.ChipProfiles.Default, Array.Empty<Finding>(), new Dictionary<int, OpStatus>());
         var plan = Planner.Predict(analysis, ComputeUnits.All);
         var segment = Assert.Single(plan.Segments);
         Assert.Equal(Device.Cpu, segment.Device);

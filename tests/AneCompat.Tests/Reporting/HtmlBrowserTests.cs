@@ -32,7 +32,7 @@ public class HtmlBrowserTests
         var html = Path.Combine(Path.GetTempPath(), $"anecompat-{Guid.NewGuid():N}.html");
         try
         {
-            Output.AtomicFile.Write(html, s => HtmlReportWriter.Write(report, s));
+            global::AneCompat.Output.AtomicFile.Write(html, s => HtmlReportWriter.Write(report, s));
             var psi = new ProcessStartInfo("node") { WorkingDirectory = BrowserDir, RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var a in new[] { "check-report.mjs", html, "--segments", report.Segments.Count.ToString(), "--op", op.ToString(), "--finding", rule })
                 psi.ArgumentList.Add(a);

@@ -132,7 +132,7 @@ public class ReportRendererTests
     {
         var f = new GraphFactory();
         var op = f.Add("custom", "</script><b>x", GraphFactory.Fp16(4));
-        f.Finding(op, "MODEL-CUSTOM", Rules.Effect.OpToCpu);
+        f.Finding(op, "MODEL-CUSTOM", global::AneCompat.Rules.Effect.OpToCpu);
         var (_, analysis) = f.Build();
         using var ms = new MemoryStream();
         HtmlReportWriter.Write(ReportBuilder.Build(analysis, ComputeUnits.All), ms);
