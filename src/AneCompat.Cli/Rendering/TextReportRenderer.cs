@@ -14,10 +14,12 @@ public static class TextReportRenderer
     public static void Write(Report r, TextWriter writer)
     {
         var console = ConsoleFactory.Create(writer);
-        console.MarkupLine(Verdict(r));
-        console.WriteLine($"  eligible for the ANE: {Pct(r.Eligibility.OpsFraction)} of compute ops ({r.Eligibility.Ops}/{r.Eligibility.OfOps}), {Pct(r.Eligibility.FlopsFraction)} of known FLOPs; " +
+        // The verdict is one line whatever the width: only a terminal gets it through Spectre (for colour).
+        if (ConsoleFactory.ShouldUseColor(writer)) console.MarkupLine(Verdict(r));
+        else writer.WriteLine(Markup.Remove(Verdict(r)));
+        writer.WriteLine($"  eligible for the ANE: {Pct(r.Eligibility.OpsFraction)} of compute ops ({r.Eligibility.Ops}/{r.Eligibility.OfOps}), {Pct(r.Eligibility.FlopsFraction)} of known FLOPs; " +
                           $"predicted on the ANE: {Pct(r.Placement.OpsFraction)} of ops, {Pct(r.Placement.FlopsFraction)} of FLOPs");
-        console.WriteLine($"  {r.Segments.Count} segment(s), {r.Switches} device switch(es): ≈{r.EstimatedSwitchMs:0.###} ms at {PlacementHeuristics.BoundaryCostMs} ms per boundary, plus {Bytes(r.CopyBytes)} copied");
+        writer.WriteLine($"  {r.Segments.Count} segment(s), {r.Switches} device switch(es): ≈{r.EstimatedSwitchMs:0.###} ms at {PlacementHeuristics.BoundaryCostMs} ms per boundary, plus {Bytes(r.CopyBytes)} copied");
 
         if (r.Segments.Count > 0)
         {
