@@ -28,7 +28,14 @@ public static class Cli
         {
             var root = BuildRoot();
             var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
-            return root.Parse(args).Invoke(config);
+            var parse = root.Parse(args);
+            if (parse.Errors.Count > 0)
+            {
+                // Bad arguments exit 5, never System.CommandLine's default 1, which means "partially compatible" here.
+                foreach (var e in parse.Errors) stderr.WriteLine($"anecompat: {e.Message}");
+                return ExitCodes.InputError;
+            }
+            return parse.Invoke(config);
         }
         catch (Exception e)
         {

@@ -1,35 +1,136 @@
 using System.CommandLine;
+using System.Text;
+using AneCompat.Cli.Rendering;
+using AneCompat.Graph;
+using AneCompat.Output;
+using AneCompat.Planning;
+using AneCompat.Reporting;
+using AneCompat.Targets;
 
 namespace AneCompat.Cli.Commands;
 
 /// <summary>
-/// <c>anecompat MODELPATH [LOGDIR]</c>, as the original ANECompat is called. Until the rule base lands it reads the
-/// model (so read errors still exit 3) and says plainly that no verdict is available.
+/// <c>anecompat MODELPATH [LOGDIR]</c>, as the original ANECompat is called: prints the answer and exits with the status
+/// (0 fully, 1 partially, 2 not compatible; 3 unreadable model; 5 bad arguments; 7 other error). LOGDIR receives
+/// report.json, report.sarif, report.html and segments.txt.
 /// </summary>
 public static class AnalyzeCommand
 {
+    public static readonly IReadOnlyList<string> Formats = new[] { "text", "json", "sarif", "html" };
+
     public static void Configure(RootCommand root)
     {
         var model = new Argument<string>("MODELPATH") { Description = "A .mlmodel file, .mlpackage or .mlmodelc folder.", Arity = ArgumentArity.ZeroOrOne };
-        var logDir = new Argument<string>("LOGDIR") { Description = "Folder that receives the reports.", Arity = ArgumentArity.ZeroOrOne };
+        var logDir = new Argument<string>("LOGDIR") { Description = "Folder that receives report.json, report.sarif, report.html and segments.txt.", Arity = ArgumentArity.ZeroOrOne };
+        var target = new Option<string>("--target", "-t")
+        {
+            Description = $"Target chip ({string.Join(", ", ChipProfiles.All.Select(p => p.Name))}) or 'all' for a status matrix that exits with the worst status. Default: {ChipProfiles.DefaultName}.",
+            DefaultValueFactory = _ => ChipProfiles.DefaultName,
+        };
+        var units = new Option<string>("--compute-units")
+        {
+            Description = $"Core ML compute units the app will use: {string.Join(" | ", ComputeUnitNames.All)}. Default: all.",
+            DefaultValueFactory = _ => ComputeUnits.All.ToName(),
+        };
+        var format = new Option<string>("--format", "-f")
+        {
+            Description = $"Output format: {string.Join(" | ", Formats)}. Default: text.",
+            DefaultValueFactory = _ => "text",
+        };
+        var outputFile = new Option<string>("--output", "-o") { Description = "Write the answer to this file (atomically) instead of standard output." };
         root.Arguments.Add(model);
         root.Arguments.Add(logDir);
-        root.SetAction((parse) =>
+        root.Options.Add(target);
+        root.Options.Add(units);
+        root.Options.Add(format);
+        root.Options.Add(outputFile);
+
+        root.SetAction(parse =>
         {
-            var path = parse.GetValue(model);
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
+            var path = parse.GetValue(model);
             if (string.IsNullOrEmpty(path))
-            {
-                error.WriteLine("anecompat: no model path given. Usage: anecompat MODELPATH [LOGDIR]; see anecompat --help");
-                return ExitCodes.InputError;
-            }
+                return Fail(error, "no model path given. Usage: anecompat MODELPATH [LOGDIR]; see anecompat --help");
+
+            var targetName = parse.GetValue(target) ?? ChipProfiles.DefaultName;
+            var allTargets = string.Equals(targetName, "all", StringComparison.OrdinalIgnoreCase);
+            var chip = allTargets ? ChipProfiles.Default : ChipProfiles.Find(targetName);
+            if (chip is null)
+                return Fail(error, $"unknown target '{targetName}'; known: {string.Join(", ", ChipProfiles.All.Select(p => p.Name))}, all");
+            if (!ComputeUnitNames.TryParse(parse.GetValue(units), out var computeUnits))
+                return Fail(error, $"unknown compute units '{parse.GetValue(units)}'; use {string.Join(", ", ComputeUnitNames.All)}");
+            var fmt = (parse.GetValue(format) ?? "text").ToLowerInvariant();
+            if (!Formats.Contains(fmt))
+                return Fail(error, $"unknown format '{fmt}'; use {string.Join(", ", Formats)}");
+            if (allTargets && fmt != "text")
+                return Fail(error, "--target all prints a text matrix; choose one target for --format " + fmt);
+
+            var file = parse.GetValue(outputFile);
+            var dir = parse.GetValue(logDir);
             return CommandSupport.WithModel(path, error, graph =>
             {
-                output.WriteLine($"{graph.SourcePath}: read {graph.AllOps().Count()} ops.");
-                output.WriteLine("ANE analysis is not available yet in this build: no verdict is given. Use 'anecompat dump' to see the graph.");
-                return ExitCodes.OtherError;
+                try
+                {
+                    var inputs = new[] { graph.SourcePath };
+                    if (allTargets) return RunMatrix(graph, computeUnits, file, dir, output, inputs);
+                    var report = ReportBuilder.Analyze(graph, chip, computeUnits);
+                    Emit(file, output, fmt, report, inputs);
+                    if (!string.IsNullOrEmpty(dir)) LogDirWriter.Write(report, dir, inputs);
+                    return (int)report.Status;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    error.WriteLine($"anecompat: cannot write output: {e.Message}");
+                    return ExitCodes.OtherError;
+                }
             });
         });
+    }
+
+    /// <summary>Every chip's status; LOGDIR (when given) receives the full reports for the default target.</summary>
+    private static int RunMatrix(ModelGraph graph, ComputeUnits units, string? file, string? dir, TextWriter output, string[] inputs)
+    {
+        var reports = ChipProfiles.All.Select(p => ReportBuilder.Analyze(graph, p, units)).ToList();
+        WriteTo(file, output, w => TextReportRenderer.WriteMatrix(reports, w), inputs);
+        if (!string.IsNullOrEmpty(dir)) LogDirWriter.Write(reports.First(r => r.Target.Name == ChipProfiles.DefaultName), dir, inputs);
+        return (int)reports.Max(r => r.Status);
+    }
+
+    private static void Emit(string? file, TextWriter output, string format, Report report, string[] inputs)
+    {
+        switch (format)
+        {
+            case "json": WriteBytes(file, output, s => JsonReportWriter.Write(report, s), inputs); break;
+            case "sarif": WriteBytes(file, output, s => SarifReportWriter.Write(report, s), inputs); break;
+            case "html": WriteBytes(file, output, s => HtmlReportWriter.Write(report, s), inputs); break;
+            default: WriteTo(file, output, w => TextReportRenderer.Write(report, w), inputs); break;
+        }
+    }
+
+    private static void WriteBytes(string? file, TextWriter output, Action<Stream> write, string[] inputs)
+    {
+        if (!string.IsNullOrEmpty(file)) { AtomicFile.Write(file, write, inputs); return; }
+        using var ms = new MemoryStream();
+        write(ms);
+        output.Write(Encoding.UTF8.GetString(ms.ToArray()));
+        output.WriteLine();
+        output.Flush();
+    }
+
+    private static void WriteTo(string? file, TextWriter output, Action<TextWriter> write, string[] inputs)
+    {
+        if (string.IsNullOrEmpty(file)) { write(output); output.Flush(); return; }
+        AtomicFile.Write(file, s =>
+        {
+            using var w = new StreamWriter(s, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+            write(w);
+        }, inputs);
+    }
+
+    private static int Fail(TextWriter error, string message)
+    {
+        error.WriteLine($"anecompat: {message}");
+        return ExitCodes.InputError;
     }
 }

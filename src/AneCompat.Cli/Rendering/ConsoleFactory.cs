@@ -1,0 +1,29 @@
+using Spectre.Console;
+
+namespace AneCompat.Cli.Rendering;
+
+/// <summary>
+/// Spectre.Console over a given writer. Colour and other ANSI codes only go to a real terminal: never when output is
+/// redirected or captured, and never when NO_COLOR is set (no-color.org).
+/// </summary>
+public static class ConsoleFactory
+{
+    public static bool ShouldUseColor(TextWriter writer) =>
+        ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected
+        && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+
+    public static IAnsiConsole Create(TextWriter writer)
+    {
+        var color = ShouldUseColor(writer);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = color ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = color ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(writer),
+        });
+        // A pipe or file has no width; keep tables readable instead of Spectre's 80-column fallback.
+        if (!color) console.Profile.Width = 140;
+        return console;
+    }
+}

@@ -1,0 +1,74 @@
+using AneCompat.Graph;
+using AneCompat.Rules;
+
+namespace AneCompat.Planning;
+
+/// <summary>Where one op is predicted to run, and why.</summary>
+/// <param name="Device">Predicted device; null for folded ops (placement-neutral).</param>
+/// <param name="Eligible">The ANE can run this op (no finding blocks it); false for folded and host ops.</param>
+/// <param name="Reason">One line saying why the op is on <paramref name="Device"/>.</param>
+/// <param name="ReasonRule">The rule id behind the reason, when one is.</param>
+/// <param name="Segment">Index of the segment holding the op; null for folded and host ops.</param>
+public sealed record PlannedOp(
+    Op Op,
+    OpRole Role,
+    bool Eligible,
+    Device? Device,
+    string Reason,
+    string? ReasonRule,
+    int? Segment,
+    OpCost Cost,
+    IReadOnlyList<Finding> Findings);
+
+/// <summary>A tensor that crosses into a segment from a segment on another device.</summary>
+/// <param name="Bytes">Its size; null when its shape or element type is unknown.</param>
+public sealed record BoundaryTensor(string Name, int FromSegment, long? Bytes);
+
+/// <summary>
+/// A maximal run of consecutive work on one device inside one function (or one non-neural pipeline member).
+/// </summary>
+/// <param name="Function">Qualified function path (<c>main</c>, <c>models[1]/main</c>) or the member path for a non-neural member.</param>
+/// <param name="FirstOp">Index of the first compute op (null for a non-neural member, which has no ops).</param>
+/// <param name="LastOp">Index of the last compute op.</param>
+/// <param name="OpCount">Compute ops in the segment (folded and host ops inside its range are not counted).</param>
+/// <param name="Member">For a non-neural pipeline member: its model type (<c>glmClassifier</c> …); null otherwise.</param>
+/// <param name="Inputs">Tensors copied in from segments on other devices.</param>
+/// <param name="CopyBytes">Sum of the known sizes of <paramref name="Inputs"/>.</param>
+public sealed record Segment(
+    int Index,
+    Device Device,
+    string Function,
+    int? FirstOp,
+    int? LastOp,
+    int OpCount,
+    long? Flops,
+    string? Member,
+    IReadOnlyList<BoundaryTensor> Inputs,
+    long CopyBytes);
+
+/// <summary>A share of work: ops and FLOPs. Null fractions mean there was nothing to divide.</summary>
+/// <param name="FlopsFraction">Over ops whose FLOPs are known.</param>
+public sealed record Share(int Ops, int OfOps, long Flops, long OfFlops)
+{
+    public double? OpsFraction => OfOps == 0 ? null : (double)Ops / OfOps;
+    public double? FlopsFraction => OfFlops == 0 ? null : (double)Flops / OfFlops;
+}
+
+/// <summary>The planner's prediction for one graph, target and compute-unit setting.</summary>
+/// <param name="Switches">Device changes between consecutive segments of work that runs in sequence.</param>
+/// <param name="EstimatedSwitchMs">Switches × <see cref="PlacementHeuristics.BoundaryCostMs"/> (copies come on top).</param>
+/// <param name="CopyBytes">Bytes copied across all boundaries (known sizes only).</param>
+/// <param name="Eligibility">Share of compute ops (and FLOPs) the ANE can run.</param>
+/// <param name="Placement">Share of compute ops (and FLOPs) predicted to run on the ANE.</param>
+/// <param name="Notes">Plan-level remarks: heuristics applied, ANE regions sandwiched between GPU regions, members of unknown placement.</param>
+public sealed record Plan(
+    ComputeUnits ComputeUnits,
+    IReadOnlyList<PlannedOp> Ops,
+    IReadOnlyList<Segment> Segments,
+    int Switches,
+    double EstimatedSwitchMs,
+    long CopyBytes,
+    Share Eligibility,
+    Share Placement,
+    CompatibilityStatus Status,
+    IReadOnlyList<string> Notes);

@@ -1,0 +1,396 @@
+using AneCompat.Graph;
+using AneCompat.Rules;
+
+namespace AneCompat.Planning;
+
+/// <summary>
+/// Predicts where Core ML puts each op and cuts the model into device segments, from the rule base's findings and
+/// the placement heuristics of ane-rules.md §1.12, §4.2 and §4.8. Steps, in order:
+/// <list type="number">
+/// <item>Role: const / constexpr_* and ops the catalog marks folded are placement-neutral; host ops run on the CPU
+/// outside the model's compute. Everything else is compute.</item>
+/// <item>Eligibility: a compute op is ANE-eligible unless one of its findings, or a model-level finding, blocks the
+/// ANE (op→CPU, op→GPU, model→CPU/GPU, compile-fail, host). Model-level gates (fp32 program, range-shape inputs,
+/// size limits) arrive as model-level findings and so block every op.</item>
+/// <item>Compute units (CU-CONFIG): <c>cpu-only</c> puts everything on the CPU. <c>cpu-and-gpu</c> puts ANE-eligible
+/// and op→GPU ops on the GPU and the rest on the CPU (GPU support itself is not modelled). <c>cpu-and-ne</c> and
+/// <c>all</c> put eligible ops on the ANE; an ineligible op goes to the GPU only under <c>all</c> and only when one
+/// of its findings says op→GPU, otherwise to the CPU.</item>
+/// <item>COST-MIN-WORK: within each function, every maximal run of consecutive ANE ops (folded and host ops do not
+/// break a run) whose FLOPs are all known and sum to less than <see cref="PlacementHeuristics.TinyWorkFlops"/> moves
+/// to the CPU. This covers a whole tiny function as well as a tiny island between CPU work. Individual tiny ops
+/// inside a larger ANE run stay there (moving them would add two boundaries). Eligibility is unchanged.</item>
+/// <item>PART-ANE-GPU (<c>all</c> only): within a function, the first time a GPU op follows an ANE op the plan
+/// stays on the GPU: every later op of that function that would run on the ANE runs on the GPU instead, so ANE→GPU
+/// happens at most once per function. Ops sent to the CPU by their findings stay on the CPU (GPU↔CPU switches are
+/// allowed). An ANE region between a GPU region and the GPU tail is noted (§4.8 item 5).</item>
+/// <item>Segments: maximal runs of compute ops on one device within one function; each non-neural pipeline member
+/// (classical, custom, Apple-provided or unreadable model) is its own CPU segment. Boundary tensors are values a
+/// segment reads that a segment on another device produced; switches are device changes between consecutive
+/// segments that run in sequence (functions of one model are alternatives, so their order does not count).</item>
+/// </list>
+/// </summary>
+public static class Planner
+{
+    public static Plan Predict(Analysis analysis, ComputeUnits units)
+    {
+        var graph = analysis.Graph;
+        var notes = new List<string>();
+        var modelBlocker = analysis.ModelLevel.FirstOrDefault(f => f.BlocksAne);
+
+        // Work items in execution order: ops of neural members, and non-neural members as single items.
+        var items = new List<WorkItem>();
+        foreach (var node in graph.Root.SelfAndDescendants())
+        {
+            if (IsOpaqueMember(node)) { items.Add(WorkItem.ForMember(node)); continue; }
+            foreach (var f in node.Functions)
+                foreach (var op in Walk(f.Body))
+                    items.Add(WorkItem.ForOp(op, analysis, modelBlocker, units));
+        }
+
+        var ops = items.Where(i => i.Op is not null).ToList();
+        ApplyTinyWork(ops, units, notes);
+        ApplyGpuTail(ops, units, notes);
+
+        var segments = BuildSegments(items);
+        var switches = CountSwitches(segments, graph);
+        var copyBytes = segments.Sum(s => s.CopyBytes);
+
+        var planned = ops.Select(i => new PlannedOp(i.Op!, i.Role, i.Eligible, i.Device, i.Reason, i.ReasonRule, i.Segment, i.Cost, i.Findings)).ToList();
+        var compute = planned.Where(p => p.Role == OpRole.Compute).ToList();
+        var eligibility = ShareOf(compute, p => p.Eligible);
+        var placement = ShareOf(compute, p => p.Device == Device.Ane);
+
+        var members = items.Where(i => i.Member is not null).ToList();
+        foreach (var m in members)
+            notes.Add($"{MemberLabel(m.Member!)}: {m.Reason}");
+        var workItems = compute.Count + members.Count;
+        var status = CompatibilityStatusNames.FromCounts(workItems, placement.Ops);
+
+        return new Plan(units, planned, segments, switches, switches * PlacementHeuristics.BoundaryCostMs, copyBytes,
+            eligibility, placement, status, notes);
+    }
+
+    private static IEnumerable<Op> Walk(Block block)
+    {
+        foreach (var op in block.Ops)
+        {
+            yield return op;
+            foreach (var b in op.Blocks)
+                foreach (var inner in Walk(b))
+                    yield return inner;
+        }
+    }
+
+    /// <summary>A leaf member with no neural body: classical, custom, Apple-provided, linked, serialized or unreadable.</summary>
+    private static bool IsOpaqueMember(ModelNode node) =>
+        node.Family is not (ModelFamily.NeuralNetwork or ModelFamily.MlProgram or ModelFamily.Pipeline)
+        && node.Children.Count == 0 && node.Functions.Count == 0;
+
+    private static string MemberLabel(ModelNode node) => (node.Path.Length == 0 ? "model" : node.Path) + $" ({node.ModelType})";
+
+    private static void ApplyTinyWork(List<WorkItem> ops, ComputeUnits units, List<string> notes)
+    {
+        if (!units.AllowsAne()) return;
+        foreach (var run in AneRuns(ops))
+        {
+            long total = 0;
+            var known = true;
+            foreach (var i in run)
+            {
+                if (i.Cost.Flops is not long f) { known = false; break; }
+                total = Saturating.Add(total, f);
+            }
+            if (!known || total >= PlacementHeuristics.TinyWorkFlops) continue;
+            foreach (var i in run)
+                i.Place(Device.Cpu, $"COST-MIN-WORK: ANE-eligible, but its ANE run does only {FormatFlops(total)} (< {FormatFlops(PlacementHeuristics.TinyWorkFlops)}); tiny work is kept on the CPU", "COST-MIN-WORK");
+            notes.Add($"COST-MIN-WORK: ops #{run[0].Op!.Index}–#{run[^1].Op!.Index} ({run.Count} eligible ops, {FormatFlops(total)}) predicted on the CPU as too little work for the ANE.");
+        }
+    }
+
+    /// <summary>Maximal runs of consecutive ANE compute ops within one function; folded and host ops do not break a run.</summary>
+    private static IEnumerable<List<WorkItem>> AneRuns(List<WorkItem> ops)
+    {
+        var run = new List<WorkItem>();
+        string? function = null;
+        foreach (var i in ops)
+        {
+            if (i.Role != OpRole.Compute) continue;
+            if (i.Device != Device.Ane || i.Op!.Function != function)
+            {
+                if (run.Count > 0) yield return run;
+                run = new List<WorkItem>();
+            }
+            function = i.Op!.Function;
+            if (i.Device == Device.Ane) run.Add(i);
+        }
+        if (run.Count > 0) yield return run;
+    }
+
+    private static void ApplyGpuTail(List<WorkItem> ops, ComputeUnits units, List<string> notes)
+    {
+        if (units != ComputeUnits.All) return;
+        foreach (var fn in ops.Where(i => i.Role == OpRole.Compute).GroupBy(i => i.Op!.Function))
+        {
+            var seenAne = false;
+            var seenGpuBeforeAne = false;
+            var tailFrom = -1;
+            foreach (var i in fn)
+            {
+                if (tailFrom >= 0)
+                {
+                    if (i.Device == Device.Ane)
+                        i.Place(Device.Gpu, "PART-ANE-GPU: ANE-eligible, but the plan already went ANE→GPU in this function and stays on the GPU", "PART-ANE-GPU");
+                    continue;
+                }
+                if (i.Device == Device.Ane) seenAne = true;
+                else if (i.Device == Device.Gpu)
+                {
+                    if (seenAne) tailFrom = i.Op!.Index;
+                    else seenGpuBeforeAne = true;
+                }
+            }
+            if (tailFrom >= 0)
+            {
+                notes.Add($"PART-ANE-GPU: {fn.Key} goes ANE→GPU at op #{tailFrom} and stays on the GPU after it (Core ML avoids ANE↔GPU ping-pong).");
+                if (seenGpuBeforeAne)
+                    notes.Add($"PART-ANE-GPU: {fn.Key} has an ANE region sandwiched between GPU regions; Core ML may well run it on the GPU too.");
+            }
+        }
+    }
+
+    private static List<Segment> BuildSegments(List<WorkItem> items)
+    {
+        var segments = new List<Segment>();
+        // Producer of each value: by (function, name), and by bare name for values passed between pipeline members.
+        var producedInFunction = new Dictionary<(string, string), (int Segment, long? Bytes)>();
+        var producedAnywhere = new Dictionary<string, (int Segment, long? Bytes)>(StringComparer.Ordinal);
+
+        SegmentBuilder? current = null;
+        foreach (var item in items)
+        {
+            if (item.Member is { } node)
+            {
+                Close();
+                current = new SegmentBuilder(segments.Count, Device.Cpu, node.Path.Length == 0 ? "model" : node.Path, node.ModelType);
+                foreach (var input in node.Interface.Inputs)
+                    current.Read(input.Name, producedAnywhere.TryGetValue(input.Name, out var p) ? p : null, segments);
+                Close();
+                foreach (var output in node.Interface.Outputs)
+                    producedAnywhere[output.Name] = (segments.Count - 1, FeatureBytes(output));
+                continue;
+            }
+            var op = item.Op!;
+            if (item.Role == OpRole.Compute)
+            {
+                if (current is null || current.Device != item.Device || current.Function != op.Function)
+                {
+                    Close();
+                    current = new SegmentBuilder(segments.Count, item.Device!.Value, op.Function, null);
+                }
+                current.Add(item);
+                foreach (var a in op.AllArguments)
+                {
+                    if (a.Name is null || a.IsConstant) continue;
+                    var found = producedInFunction.TryGetValue((op.Function, a.Name), out var p) ? p
+                        : producedAnywhere.TryGetValue(a.Name, out var q) ? q : ((int, long?)?)null;
+                    current.Read(a.Name, found, segments);
+                }
+            }
+            // Values produced by folded or host ops cost no device copy; they are not boundary tensors.
+            var producer = item.Role == OpRole.Compute ? current!.Index : -1;
+            foreach (var o in op.Outputs)
+            {
+                var entry = (producer, o.Type.ByteSize);
+                producedInFunction[(op.Function, o.Name)] = entry;
+                producedAnywhere[o.Name] = entry;
+            }
+        }
+        Close();
+        return segments;
+
+        void Close()
+        {
+            if (current is null) return;
+            segments.Add(current.Build());
+            current = null;
+        }
+    }
+
+    private static long? FeatureBytes(FeatureInfo f)
+    {
+        if (f.Shape.Count == 0) return null;
+        return Graph.ValueType.Tensor(f.Element, TensorShape.Of(f.Shape)).ByteSize;
+    }
+
+    /// <summary>Device changes between consecutive segments, except between alternative functions of one model.</summary>
+    private static int CountSwitches(List<Segment> segments, ModelGraph graph)
+    {
+        var switches = 0;
+        for (var i = 1; i < segments.Count; i++)
+        {
+            var a = segments[i - 1];
+            var b = segments[i];
+            if (a.Device == b.Device) continue;
+            if (a.Function != b.Function && Owner(a.Function) == Owner(b.Function) && a.Member is null && b.Member is null) continue;
+            switches++;
+        }
+        return switches;
+
+        static string Owner(string function)
+        {
+            var slash = function.LastIndexOf('/');
+            return slash < 0 ? "" : function[..slash];
+        }
+    }
+
+    private static Share ShareOf(List<PlannedOp> compute, Func<PlannedOp, bool> selected)
+    {
+        int ops = 0;
+        long flops = 0, ofFlops = 0;
+        foreach (var p in compute)
+        {
+            var take = selected(p);
+            if (take) ops++;
+            if (p.Cost.Flops is long f)
+            {
+                ofFlops = Saturating.Add(ofFlops, f);
+                if (take) flops = Saturating.Add(flops, f);
+            }
+        }
+        return new Share(ops, compute.Count, flops, ofFlops);
+    }
+
+    public static string FormatFlops(long flops) => flops switch
+    {
+        >= 1_000_000_000 => $"{flops / 1e9:0.##} GFLOP",
+        >= 1_000_000 => $"{flops / 1e6:0.##} MFLOP",
+        >= 1_000 => $"{flops / 1e3:0.##} kFLOP",
+        _ => $"{flops} FLOP",
+    };
+
+    /// <summary>Mutable placement state of one work item while the plan is made.</summary>
+    private sealed class WorkItem
+    {
+        public Op? Op { get; private init; }
+        public ModelNode? Member { get; private init; }
+        public OpRole Role { get; private init; }
+        public bool Eligible { get; private init; }
+        public Device? Device { get; private set; }
+        public string Reason { get; private set; } = "";
+        public string? ReasonRule { get; private set; }
+        public int? Segment { get; set; }
+        public OpCost Cost { get; private init; } = new(null, 0, null);
+        public IReadOnlyList<Finding> Findings { get; private init; } = Array.Empty<Finding>();
+
+        public void Place(Device device, string reason, string? rule)
+        {
+            Device = device;
+            Reason = reason;
+            ReasonRule = rule;
+        }
+
+        public static WorkItem ForMember(ModelNode node)
+        {
+            var (reason, rule) = node.Family switch
+            {
+                ModelFamily.Classical => ("classical model: CPU by design, no ANE code path is known", "MODEL-NONNN"),
+                ModelFamily.CustomModel => ("custom model: only CPU/GPU implementations exist", "MODEL-CUSTOM"),
+                ModelFamily.AppleProvided => ("Apple-provided model: its placement is not public; predicted CPU", "MODEL-FEATUREPRINT"),
+                _ => ("no neural body is visible: placement unknown; predicted CPU", (string?)null),
+            };
+            var item = new WorkItem { Member = node, Role = OpRole.Compute };
+            item.Place(Planning.Device.Cpu, reason, rule);
+            return item;
+        }
+
+        public static WorkItem ForOp(Op op, Analysis analysis, Finding? modelBlocker, ComputeUnits units)
+        {
+            var findings = analysis.ForOp(op.Index).ToList();
+            analysis.Statuses.TryGetValue(op.Index, out var status);
+            var folded = status == OpStatus.Folded || findings.Any(f => f.Effect == Effect.Folded)
+                || op.Kind == "const" || op.Kind.StartsWith("constexpr_", StringComparison.Ordinal);
+            var host = !folded && (status == OpStatus.Host || findings.Any(f => f.Effect == Effect.Host));
+            var role = folded ? OpRole.Folded : host ? OpRole.Host : OpRole.Compute;
+            var blocker = findings.FirstOrDefault(f => f.BlocksAne) ?? modelBlocker;
+            var item = new WorkItem
+            {
+                Op = op,
+                Role = role,
+                Eligible = role == OpRole.Compute && blocker is null,
+                Cost = CostModel.Estimate(op),
+                Findings = findings,
+            };
+            switch (role)
+            {
+                case OpRole.Folded:
+                    item.Reason = "folded at conversion or load: placement-neutral";
+                    break;
+                case OpRole.Host:
+                    item.Place(Planning.Device.Cpu, "host-side work (runs on the CPU outside the network)", findings.FirstOrDefault(f => f.Effect == Effect.Host)?.RuleId);
+                    break;
+                default:
+                    item.PlaceCompute(blocker, findings.Any(f => f.Effect == Effect.OpToGpu), units);
+                    break;
+            }
+            return item;
+        }
+
+        private void PlaceCompute(Finding? blocker, bool wantsGpu, ComputeUnits units)
+        {
+            var why = blocker is null ? null
+                : blocker.OpIndex is null ? $"blocked model-wide by {blocker.RuleId} ({blocker.Effect.Label()})"
+                : $"blocked by {blocker.RuleId} ({blocker.Effect.Label()})";
+            switch (units)
+            {
+                case ComputeUnits.CpuOnly:
+                    Place(Planning.Device.Cpu, "compute units cpu-only", "CU-CONFIG");
+                    break;
+                case ComputeUnits.CpuAndGpu:
+                    if (Eligible || wantsGpu) Place(Planning.Device.Gpu, "compute units cpu-and-gpu: no ANE; the GPU takes the network", "CU-CONFIG");
+                    else Place(Planning.Device.Cpu, $"compute units cpu-and-gpu; {why}", blocker!.RuleId);
+                    break;
+                default:
+                    if (Eligible) Place(Planning.Device.Ane, "ANE-eligible", null);
+                    else if (wantsGpu && units == ComputeUnits.All) Place(Planning.Device.Gpu, why!, blocker!.RuleId);
+                    else Place(Planning.Device.Cpu, why!, blocker!.RuleId);
+                    break;
+            }
+        }
+    }
+
+    private sealed class SegmentBuilder(int index, Device device, string function, string? member)
+    {
+        private readonly List<BoundaryTensor> _inputs = new();
+        private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+        private int? _first, _last;
+        private int _count;
+        private long _flops;
+        private bool _flopsKnown = true;
+
+        public int Index => index;
+        public Device Device => device;
+        public string Function => function;
+
+        public void Add(WorkItem item)
+        {
+            _first ??= item.Op!.Index;
+            _last = item.Op!.Index;
+            _count++;
+            item.Segment = index;
+            if (item.Cost.Flops is long f) _flops = Saturating.Add(_flops, f);
+            else _flopsKnown = false;
+        }
+
+        /// <summary>Records a value this segment reads; it is a boundary tensor when a segment on another device made it.</summary>
+        public void Read(string name, (int Segment, long? Bytes)? producer, List<Segment> closed)
+        {
+            if (producer is not { } p || p.Segment < 0 || p.Segment == index || p.Segment >= closed.Count) return;
+            if (closed[p.Segment].Device == device || !_seen.Add(name)) return;
+            _inputs.Add(new BoundaryTensor(name, p.Segment, p.Bytes));
+        }
+
+        public Segment Build() => new(index, device, function, _first, _last, _count,
+            member is null && _flopsKnown ? _flops : null, member, _inputs, _inputs.Sum(t => t.Bytes ?? 0));
+    }
+}

@@ -1,0 +1,235 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using AneCompat.Planning;
+using AneCompat.Rules;
+
+namespace AneCompat.Reporting;
+
+/// <summary>
+/// <c>--format json</c>: the report as versioned JSON with camelCase names. The shape is documented in
+/// docs/report-schema.md and docs/report-schema.json; bump <see cref="SchemaVersion"/> on any incompatible change.
+/// </summary>
+public static class JsonReportWriter
+{
+    public const int SchemaVersion = 1;
+
+    public static void Write(Report report, Stream stream, bool indented = true) =>
+        Write(report, stream, indented, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+
+    /// <summary>With <see cref="JavaScriptEncoder.Default"/>, &lt; &gt; &amp; are escaped so the JSON can sit inside an HTML script element.</summary>
+    internal static void Write(Report report, Stream stream, bool indented, JavaScriptEncoder encoder)
+    {
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented, Encoder = encoder });
+        WriteReport(w, report);
+    }
+
+    public static string ToJson(Report report, bool indented = true)
+    {
+        using var ms = new MemoryStream();
+        Write(report, ms, indented);
+        return System.Text.Encoding.UTF8.GetString(ms.ToArray());
+    }
+
+    internal static void WriteReport(Utf8JsonWriter w, Report r)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("schemaVersion", SchemaVersion);
+        w.WriteStartObject("tool");
+        w.WriteString("name", "anecompat");
+        w.WriteString("version", r.ToolVersion);
+        w.WriteEndObject();
+
+        w.WriteStartObject("model");
+        w.WriteString("path", r.Model.Path);
+        w.WriteString("container", r.Model.Container);
+        w.WriteString("modelType", r.Model.ModelType);
+        w.WriteNumber("specificationVersion", r.Model.SpecificationVersion);
+        w.WriteNumber("opCount", r.Model.OpCount);
+        w.WriteNumber("weightBytes", r.Model.WeightBytes);
+        w.WriteStartArray("members");
+        foreach (var m in r.Model.Members)
+        {
+            w.WriteStartObject();
+            w.WriteString("path", m.Path);
+            w.WriteString("modelType", m.ModelType);
+            w.WriteString("family", m.Family);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+
+        w.WriteStartObject("target");
+        w.WriteString("name", r.Target.Name);
+        w.WriteString("deviceClass", r.Target.Device == Targets.DeviceClass.Mac ? "mac" : "iphone");
+        w.WriteString("aneGeneration", r.Target.Generation.ToString().ToLowerInvariant());
+        w.WriteNumber("aneCores", r.Target.AneCores);
+        w.WriteEndObject();
+
+        w.WriteString("computeUnits", r.ComputeUnits.ToName());
+        w.WriteStartObject("status");
+        w.WriteNumber("code", (int)r.Status);
+        w.WriteString("name", r.Status.ToName());
+        w.WriteEndObject();
+        WriteShare(w, "eligibility", r.Eligibility);
+        WriteShare(w, "placement", r.Placement);
+
+        w.WriteStartObject("counts");
+        w.WriteNumber("ops", r.Counts.Ops);
+        w.WriteNumber("computeOps", r.Counts.ComputeOps);
+        w.WriteNumber("foldedOps", r.Counts.FoldedOps);
+        w.WriteNumber("hostOps", r.Counts.HostOps);
+        w.WriteNumber("aneOps", r.Counts.AneOps);
+        w.WriteNumber("cpuOps", r.Counts.CpuOps);
+        w.WriteNumber("gpuOps", r.Counts.GpuOps);
+        w.WriteNumber("findings", r.Counts.Findings);
+        w.WriteNumber("segments", r.Counts.Segments);
+        w.WriteEndObject();
+
+        w.WriteStartObject("switchCost");
+        w.WriteNumber("switches", r.Switches);
+        w.WriteNumber("msPerBoundary", PlacementHeuristics.BoundaryCostMs);
+        w.WriteNumber("estimatedMs", Math.Round(r.EstimatedSwitchMs, 3));
+        w.WriteNumber("copyBytes", r.CopyBytes);
+        w.WriteEndObject();
+
+        w.WriteStartArray("segments");
+        foreach (var s in r.Segments) WriteSegment(w, s);
+        w.WriteEndArray();
+
+        w.WriteStartArray("ops");
+        foreach (var o in r.Ops) WriteOp(w, o);
+        w.WriteEndArray();
+
+        w.WriteStartArray("modelFindings");
+        foreach (var f in r.ModelFindings) WriteFinding(w, f);
+        w.WriteEndArray();
+
+        w.WriteStartArray("rules");
+        foreach (var rule in r.Rules)
+        {
+            w.WriteStartObject();
+            w.WriteString("ruleId", rule.RuleId);
+            w.WriteString("effect", ReportNames.EffectName(rule.Effect));
+            w.WriteString("confidence", rule.Confidence.Label());
+            w.WriteNumber("count", rule.Count);
+            w.WriteStartArray("opIndices");
+            foreach (var i in rule.OpIndices) w.WriteNumberValue(i);
+            w.WriteEndArray();
+            w.WriteString("message", rule.Message);
+            WriteNullableString(w, "fix", rule.Fix);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
+        w.WriteStartArray("notes");
+        foreach (var n in r.Notes) w.WriteStringValue(n);
+        w.WriteEndArray();
+
+        w.WriteStartArray("warnings");
+        foreach (var warning in r.Warnings)
+        {
+            w.WriteStartObject();
+            w.WriteString("code", warning.Code);
+            w.WriteString("message", warning.Message);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteShare(Utf8JsonWriter w, string name, Share s)
+    {
+        w.WriteStartObject(name);
+        w.WriteNumber("ops", s.Ops);
+        w.WriteNumber("ofOps", s.OfOps);
+        WriteNullableNumber(w, "opsFraction", s.OpsFraction is double f ? Math.Round(f, 6) : null);
+        w.WriteNumber("flops", s.Flops);
+        w.WriteNumber("ofFlops", s.OfFlops);
+        WriteNullableNumber(w, "flopsFraction", s.FlopsFraction is double g ? Math.Round(g, 6) : null);
+        w.WriteEndObject();
+    }
+
+    private static void WriteSegment(Utf8JsonWriter w, Segment s)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("index", s.Index);
+        w.WriteString("device", s.Device.ToName());
+        w.WriteString("function", s.Function);
+        WriteNullableString(w, "member", s.Member);
+        WriteNullableNumber(w, "firstOp", s.FirstOp);
+        WriteNullableNumber(w, "lastOp", s.LastOp);
+        w.WriteNumber("opCount", s.OpCount);
+        WriteNullableNumber(w, "flops", s.Flops);
+        w.WriteStartArray("inputs");
+        foreach (var t in s.Inputs)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", t.Name);
+            w.WriteNumber("fromSegment", t.FromSegment);
+            WriteNullableNumber(w, "bytes", t.Bytes);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteNumber("copyBytes", s.CopyBytes);
+        w.WriteEndObject();
+    }
+
+    private static void WriteOp(Utf8JsonWriter w, ReportOp o)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("index", o.Index);
+        w.WriteString("kind", o.Kind);
+        w.WriteString("source", o.Source);
+        WriteNullableString(w, "name", o.Name);
+        w.WriteString("function", o.Function);
+        w.WriteStartArray("outputs");
+        foreach (var s in o.Outputs) w.WriteStringValue(s);
+        w.WriteEndArray();
+        w.WriteString("role", o.Role.ToName());
+        w.WriteBoolean("eligible", o.Eligible);
+        if (o.Device is { } d) w.WriteString("device", d.ToName()); else w.WriteNull("device");
+        w.WriteString("reason", o.Reason);
+        WriteNullableString(w, "reasonRule", o.ReasonRule);
+        WriteNullableNumber(w, "segment", o.Segment);
+        w.WriteStartObject("cost");
+        WriteNullableNumber(w, "flops", o.Cost.Flops);
+        w.WriteNumber("weightBytes", o.Cost.WeightBytes);
+        WriteNullableNumber(w, "activationBytes", o.Cost.ActivationBytes);
+        w.WriteEndObject();
+        w.WriteStartArray("findings");
+        foreach (var f in o.Findings) WriteFinding(w, f);
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    internal static void WriteFinding(Utf8JsonWriter w, Finding f)
+    {
+        w.WriteStartObject();
+        w.WriteString("ruleId", f.RuleId);
+        WriteNullableNumber(w, "opIndex", f.OpIndex);
+        w.WriteString("effect", ReportNames.EffectName(f.Effect));
+        w.WriteBoolean("blocksAne", f.BlocksAne);
+        w.WriteString("confidence", f.Confidence.Label());
+        w.WriteStartArray("sources");
+        foreach (var s in f.Sources) w.WriteStringValue(s);
+        w.WriteEndArray();
+        w.WriteString("message", f.Message);
+        WriteNullableString(w, "fix", f.Fix);
+        w.WriteEndObject();
+    }
+
+    private static void WriteNullableString(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null) w.WriteNull(name); else w.WriteString(name, value);
+    }
+
+    private static void WriteNullableNumber(Utf8JsonWriter w, string name, long? value)
+    {
+        if (value is null) w.WriteNull(name); else w.WriteNumber(name, value.Value);
+    }
+
+    private static void WriteNullableNumber(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is null) w.WriteNull(name); else w.WriteNumber(name, value.Value);
+    }
+}

@@ -1,0 +1,73 @@
+using AneCompat.Graph;
+using AneCompat.Planning;
+using AneCompat.Rules;
+using AneCompat.Targets;
+
+namespace AneCompat.Reporting;
+
+/// <summary>A pipeline member (or the model itself) as the report lists it.</summary>
+public sealed record ReportMember(string Path, string ModelType, string Family);
+
+/// <summary>The model the report is about.</summary>
+public sealed record ReportModel(
+    string Path,
+    string Container,
+    string ModelType,
+    int SpecificationVersion,
+    int OpCount,
+    long WeightBytes,
+    IReadOnlyList<ReportMember> Members);
+
+/// <summary>One op with its predicted device, findings and cost figures.</summary>
+public sealed record ReportOp(
+    int Index,
+    string Kind,
+    string Source,
+    string? Name,
+    string Function,
+    IReadOnlyList<string> Outputs,
+    OpRole Role,
+    bool Eligible,
+    Device? Device,
+    string Reason,
+    string? ReasonRule,
+    int? Segment,
+    OpCost Cost,
+    IReadOnlyList<Finding> Findings)
+{
+    /// <summary>How reports name the op: its own name, else its kind and index.</summary>
+    public string DisplayName => string.IsNullOrEmpty(Name) ? $"{Kind}#{Index}" : Name;
+}
+
+/// <summary>Findings of one rule, counted over the model.</summary>
+/// <param name="OpIndices">Ops the rule fired on (empty for a model-level rule).</param>
+public sealed record RuleSummary(string RuleId, Effect Effect, Confidence Confidence, int Count, IReadOnlyList<int> OpIndices, string Message, string? Fix, IReadOnlyList<string> Sources);
+
+/// <summary>Op counts by role and predicted device.</summary>
+public sealed record ReportCounts(int Ops, int ComputeOps, int FoldedOps, int HostOps, int AneOps, int CpuOps, int GpuOps, int Findings, int Segments);
+
+/// <summary>
+/// The whole answer for one model, target and compute-unit setting: immutable, and the only input of every renderer.
+/// </summary>
+public sealed record Report(
+    string ToolVersion,
+    ReportModel Model,
+    ChipProfile Target,
+    ComputeUnits ComputeUnits,
+    CompatibilityStatus Status,
+    Share Eligibility,
+    Share Placement,
+    ReportCounts Counts,
+    int Switches,
+    double EstimatedSwitchMs,
+    long CopyBytes,
+    IReadOnlyList<Segment> Segments,
+    IReadOnlyList<ReportOp> Ops,
+    IReadOnlyList<Finding> ModelFindings,
+    IReadOnlyList<RuleSummary> Rules,
+    IReadOnlyList<string> Notes,
+    IReadOnlyList<ReadWarning> Warnings)
+{
+    /// <summary>Every finding: model-level first, then per op in op order.</summary>
+    public IEnumerable<Finding> AllFindings => ModelFindings.Concat(Ops.SelectMany(o => o.Findings));
+}

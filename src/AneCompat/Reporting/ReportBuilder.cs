@@ -1,0 +1,69 @@
+using System.Reflection;
+using AneCompat.Graph;
+using AneCompat.Planning;
+using AneCompat.Rules;
+using AneCompat.Targets;
+
+namespace AneCompat.Reporting;
+
+/// <summary>Runs rules → planner for a graph and assembles the <see cref="Report"/>.</summary>
+public static class ReportBuilder
+{
+    public static string ToolVersion { get; } =
+        typeof(ReportBuilder).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public static Report Analyze(ModelGraph graph, ChipProfile target, ComputeUnits units) =>
+        Build(RuleEngine.Default.Evaluate(graph, target), units);
+
+    public static Report Build(Analysis analysis, ComputeUnits units) => Build(analysis, Planner.Predict(analysis, units));
+
+    public static Report Build(Analysis analysis, Plan plan)
+    {
+        var graph = analysis.Graph;
+        var ops = plan.Ops.Select(p => new ReportOp(
+            p.Op.Index, p.Op.Kind, p.Op.Source, p.Op.Name, p.Op.Function,
+            p.Op.Outputs.Select(o => $"{o.Name}: {o.Type}").ToArray(),
+            p.Role, p.Eligible, p.Device, p.Reason, p.ReasonRule, p.Segment, p.Cost, p.Findings)).ToArray();
+        var modelFindings = analysis.ModelLevel.ToArray();
+
+        var counts = new ReportCounts(
+            Ops: ops.Length,
+            ComputeOps: ops.Count(o => o.Role == OpRole.Compute),
+            FoldedOps: ops.Count(o => o.Role == OpRole.Folded),
+            HostOps: ops.Count(o => o.Role == OpRole.Host),
+            AneOps: ops.Count(o => o.Role == OpRole.Compute && o.Device == Device.Ane),
+            CpuOps: ops.Count(o => o.Role == OpRole.Compute && o.Device == Device.Cpu),
+            GpuOps: ops.Count(o => o.Role == OpRole.Compute && o.Device == Device.Gpu),
+            Findings: analysis.Findings.Count,
+            Segments: plan.Segments.Count);
+
+        var model = new ReportModel(
+            graph.SourcePath,
+            graph.Container switch { ContainerKind.MlModel => "mlmodel", ContainerKind.MlPackage => "mlpackage", ContainerKind.MlModelC => "mlmodelc", _ => graph.Container.ToString() },
+            graph.Root.ModelType,
+            graph.Root.SpecificationVersion,
+            ops.Length,
+            graph.WeightBytes,
+            graph.Root.SelfAndDescendants().Select(n => new ReportMember(n.Path, n.ModelType, n.Family.ToString())).ToArray());
+
+        var warnings = graph.Warnings.ToArray();
+        return new Report(ToolVersion, model, analysis.Target, plan.ComputeUnits, plan.Status, plan.Eligibility, plan.Placement, counts,
+            plan.Switches, plan.EstimatedSwitchMs, plan.CopyBytes, plan.Segments, ops, modelFindings, Summarize(analysis.Findings), plan.Notes, warnings);
+    }
+
+    /// <summary>Findings grouped by rule, most frequent first; the first finding's message and fix stand for the group.</summary>
+    private static IReadOnlyList<RuleSummary> Summarize(IReadOnlyList<Finding> findings) =>
+        findings.GroupBy(f => f.RuleId, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var first = g.First();
+                return new RuleSummary(g.Key, first.Effect, g.Aggregate(Confidence.None, (c, f) => c | f.Confidence), g.Count(),
+                    g.Where(f => f.OpIndex is not null).Select(f => f.OpIndex!.Value).Distinct().ToArray(),
+                    first.Message, g.Select(f => f.Fix).FirstOrDefault(x => !string.IsNullOrWhiteSpace(x)),
+                    g.SelectMany(f => f.Sources).Distinct(StringComparer.Ordinal).ToArray());
+            })
+            .OrderByDescending(r => r.Effect.BlocksAne())
+            .ThenByDescending(r => r.Count)
+            .ThenBy(r => r.RuleId, StringComparer.Ordinal)
+            .ToArray();
+}

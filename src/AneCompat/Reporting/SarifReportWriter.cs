@@ -1,0 +1,157 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using AneCompat.Rules;
+
+namespace AneCompat.Reporting;
+
+/// <summary>
+/// <c>--format sarif</c>: SARIF 2.1.0 that GitHub code scanning accepts. One result per finding; each result points
+/// at the model file (artifactLocation) and names the op (logicalLocation). Rule descriptors come from the findings
+/// themselves (rule id, effect, first message, fix hint, sources), so the file needs no help URI.
+/// </summary>
+public static class SarifReportWriter
+{
+    public const string SchemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
+
+    /// <param name="artifactUri">How results name the model file; defaults to <see cref="ArtifactUri"/> of the report's model path.</param>
+    public static void Write(Report report, Stream stream, string? artifactUri = null)
+    {
+        var uri = artifactUri ?? ArtifactUri(report.Model.Path, Environment.CurrentDirectory);
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        var ruleIndex = report.Rules.Select((r, i) => (r.RuleId, i)).ToDictionary(x => x.RuleId, x => x.i, StringComparer.Ordinal);
+
+        w.WriteStartObject();
+        w.WriteString("$schema", SchemaUri);
+        w.WriteString("version", "2.1.0");
+        w.WriteStartArray("runs");
+        w.WriteStartObject();
+
+        w.WriteStartObject("tool");
+        w.WriteStartObject("driver");
+        w.WriteString("name", "anecompat");
+        w.WriteString("version", report.ToolVersion);
+        w.WriteString("semanticVersion", report.ToolVersion);
+        w.WriteStartArray("rules");
+        foreach (var rule in report.Rules) WriteRule(w, rule);
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndObject();
+
+        w.WriteStartArray("artifacts");
+        w.WriteStartObject();
+        w.WriteStartObject("location");
+        w.WriteString("uri", uri);
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteEndArray();
+
+        w.WriteStartArray("results");
+        foreach (var f in report.ModelFindings) WriteResult(w, f, null, uri, ruleIndex);
+        foreach (var op in report.Ops)
+            foreach (var f in op.Findings) WriteResult(w, f, op, uri, ruleIndex);
+        w.WriteEndArray();
+
+        w.WriteStartObject("properties");
+        w.WriteString("target", report.Target.Name);
+        w.WriteString("computeUnits", Planning.ComputeUnitNames.ToName(report.ComputeUnits));
+        w.WriteNumber("status", (int)report.Status);
+        w.WriteEndObject();
+
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// A relative URI (forward slashes, escaped) when the model lies under <paramref name="baseDir"/> — what code
+    /// scanning matches against the repository — otherwise an absolute file URI.
+    /// </summary>
+    public static string ArtifactUri(string modelPath, string baseDir)
+    {
+        var full = Path.GetFullPath(modelPath);
+        var rel = Path.GetRelativePath(baseDir, full);
+        if (!rel.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(rel))
+            return string.Join("/", rel.Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar).Select(Uri.EscapeDataString));
+        return new Uri(full).AbsoluteUri;
+    }
+
+    /// <summary>error: the finding takes work off the ANE; warning: slower, numerically risky or unknown; note: informational.</summary>
+    public static string Level(Effect e) => e.BlocksAne() ? "error" : e is Effect.Slow or Effect.Numeric or Effect.Unknown ? "warning" : "note";
+
+    private static void WriteRule(Utf8JsonWriter w, RuleSummary rule)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", rule.RuleId);
+        w.WriteString("name", RuleName(rule.RuleId));
+        w.WriteStartObject("shortDescription");
+        w.WriteString("text", $"{rule.RuleId}: {rule.Effect.Label()}");
+        w.WriteEndObject();
+        w.WriteStartObject("fullDescription");
+        w.WriteString("text", rule.Message);
+        w.WriteEndObject();
+        var help = new StringBuilder();
+        help.Append(rule.Fix is null ? "No fix is known." : "Fix: " + rule.Fix);
+        help.Append($" Effect: {rule.Effect.Label()}. Confidence: {rule.Confidence.Label()}.");
+        if (rule.Sources.Count > 0) help.Append(" Sources: ").Append(string.Join(", ", rule.Sources)).Append('.');
+        w.WriteStartObject("help");
+        w.WriteString("text", help.ToString());
+        w.WriteEndObject();
+        w.WriteStartObject("defaultConfiguration");
+        w.WriteString("level", Level(rule.Effect));
+        w.WriteEndObject();
+        w.WriteStartObject("properties");
+        w.WriteString("effect", ReportNames.EffectName(rule.Effect));
+        w.WriteString("confidence", rule.Confidence.Label());
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void WriteResult(Utf8JsonWriter w, Finding f, ReportOp? op, string uri, Dictionary<string, int> ruleIndex)
+    {
+        w.WriteStartObject();
+        w.WriteString("ruleId", f.RuleId);
+        if (ruleIndex.TryGetValue(f.RuleId, out var idx)) w.WriteNumber("ruleIndex", idx);
+        w.WriteString("level", Level(f.Effect));
+        w.WriteStartObject("message");
+        var where = op is null ? "model" : $"op #{op.Index} {op.DisplayName} ({op.Source}) in {op.Function}";
+        w.WriteString("text", $"{where}: {f.Message}" + (f.Fix is null ? "" : $" Fix: {f.Fix}"));
+        w.WriteEndObject();
+        w.WriteStartArray("locations");
+        w.WriteStartObject();
+        w.WriteStartObject("physicalLocation");
+        w.WriteStartObject("artifactLocation");
+        w.WriteString("uri", uri);
+        w.WriteNumber("index", 0);
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteStartArray("logicalLocations");
+        w.WriteStartObject();
+        if (op is null)
+        {
+            w.WriteString("name", "model");
+            w.WriteString("kind", "module");
+        }
+        else
+        {
+            w.WriteString("name", op.DisplayName);
+            w.WriteString("fullyQualifiedName", $"{op.Function}/{op.DisplayName}");
+            w.WriteString("kind", "member");
+        }
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteStartObject("partialFingerprints");
+        w.WriteString("anecompatFinding/v1", Fingerprint($"{f.RuleId}|{op?.Function}|{op?.DisplayName}|{op?.Source}"));
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>PascalCase of the rule id ("MODEL-CUSTOM" → "ModelCustom"), the form SARIF viewers show as the rule name.</summary>
+    private static string RuleName(string id) =>
+        string.Concat(id.Split('-', '_', '.').Where(p => p.Length > 0).Select(p => char.ToUpperInvariant(p[0]) + p[1..].ToLowerInvariant()));
+
+    private static string Fingerprint(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
+}

@@ -1,0 +1,47 @@
+using AneCompat.Planning;
+using AneCompat.Reporting;
+using AneCompat.Rules;
+
+namespace AneCompat.Tests.Support;
+
+/// <summary>Reports built from graphs made in code, with hand-made findings (the rule base is another stage).</summary>
+public static class SampleReports
+{
+    /// <summary>conv → custom (MODEL-CUSTOM op→CPU) → conv, plus a const and a model-level slow finding.</summary>
+    public static Report ConvCustomConv(ComputeUnits units = ComputeUnits.All)
+    {
+        var f = new GraphFactory();
+        f.Conv("image", "c1", 3, 16, 64, 64);
+        var custom = f.Add("custom", "s1", GraphFactory.Fp16(1, 16, 64, 64), ("c1", GraphFactory.Fp16(1, 16, 64, 64)));
+        f.Finding(custom, "MODEL-CUSTOM", Effect.OpToCpu, "Re-express the layer with built-in ops.");
+        f.Add("const", "k", GraphFactory.Fp16(1));
+        f.Conv("s1", "out", 16, 16, 64, 64);
+        f.Finding(f.Last, "CONV-KW", Effect.Slow);
+        f.ModelFinding("PART-FIRST-COMPILE", Effect.Slow);
+        var (_, analysis) = f.Build();
+        return ReportBuilder.Build(analysis, units);
+    }
+
+    /// <summary>
+    /// A generated report of <paramref name="opCount"/> ops: convs on the ANE, with an op→CPU custom layer every
+    /// <paramref name="cutEvery"/> ops, so the plan has many segments.
+    /// </summary>
+    public static Report Large(int opCount, int cutEvery = 250)
+    {
+        var f = new GraphFactory();
+        var prev = "image";
+        for (var i = 0; i < opCount; i++)
+        {
+            var name = $"t{i}";
+            if (i % cutEvery == cutEvery - 1)
+            {
+                var op = f.Add("custom", name, GraphFactory.Fp16(1, 16, 64, 64), (prev, GraphFactory.Fp16(1, 16, 64, 64)));
+                f.Finding(op, "MODEL-CUSTOM", Effect.OpToCpu, "Re-express the layer with built-in ops.");
+            }
+            else f.Conv(prev, name, 16, 16, 64, 64);
+            prev = name;
+        }
+        var (_, analysis) = f.Build();
+        return ReportBuilder.Build(analysis, ComputeUnits.All);
+    }
+}
