@@ -1,6 +1,13 @@
+using AneCompat.Graph;
+
 namespace AneCompat.Rules.Checks;
 
-/// <summary>SHAPE-RANGE: range-shaped inputs use the ANE only at the default shape (model-level gate).</summary>
+/// <summary>
+/// SHAPE-RANGE: range-shaped inputs use the ANE only at the default shape. For ML programs it is a model-level gate:
+/// Core ML's ML-program engine (MLE5Engine) refuses the Neural Engine for range-shape inputs unless the app sets
+/// reshapeFrequency = .infrequent (§1.3, §4.8). NeuralNetwork models instead ran their default shape on the ANE
+/// (SHAPE-NN-FLEX), so for them the finding does not block the prediction at the default shape.
+/// </summary>
 public sealed class RangeShapeRule : IModelRule
 {
     public IReadOnlyList<string> RuleIds { get; } = new[] { "SHAPE-RANGE" };
@@ -11,6 +18,13 @@ public sealed class RangeShapeRule : IModelRule
         if (ranged.Count == 0) yield break;
         var unbounded = ranged.Where(i => i.Ranges.Any(r => r.Upper is null)).ToList();
         var detail = string.Join("; ", ranged.Select(i => i.Name + FlexibleShapes.Ranges(i)));
+        if (ctx.Node.Family == ModelFamily.NeuralNetwork)
+        {
+            yield return ctx.Report("SHAPE-RANGE",
+                $"{ctx.Label} has range-shaped input(s) {detail}: as a NeuralNetwork it is predicted on the ANE at its default shape only (SHAPE-NN-FLEX); other in-range shapes go to CPU/GPU.",
+                Effect.Unknown);
+            yield break;
+        }
         yield return ctx.Report("SHAPE-RANGE",
             $"{ctx.Label} has range-shaped input(s) {detail}: measured ~75-78 % ANE at the default shape and 0 % at other in-range shapes; " +
             "predict the ANE only at the default shape unless the app sets reshapeFrequency = .infrequent (iOS 17.4+/macOS 14.4+)." +
