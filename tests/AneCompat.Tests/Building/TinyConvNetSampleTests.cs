@@ -28,17 +28,25 @@ public class TinyConvNetSampleTests
             {
                 NeuralNetworkLayer.LayerOneofCase.Convolution, NeuralNetworkLayer.LayerOneofCase.Activation,
                 NeuralNetworkLayer.LayerOneofCase.Pooling, NeuralNetworkLayer.LayerOneofCase.Convolution,
-                NeuralNetworkLayer.LayerOneofCase.Activation, NeuralNetworkLayer.LayerOneofCase.Flatten,
-                NeuralNetworkLayer.LayerOneofCase.InnerProduct, NeuralNetworkLayer.LayerOneofCase.Softmax,
+                NeuralNetworkLayer.LayerOneofCase.Activation, NeuralNetworkLayer.LayerOneofCase.Convolution,
+                NeuralNetworkLayer.LayerOneofCase.AddBroadcastable, NeuralNetworkLayer.LayerOneofCase.Pooling,
+                NeuralNetworkLayer.LayerOneofCase.Flatten, NeuralNetworkLayer.LayerOneofCase.InnerProduct,
+                NeuralNetworkLayer.LayerOneofCase.Softmax,
             },
             layers.Select(l => l.LayerCase));
-        // Each layer consumes the previous layer's output; the first the model input, the last gives the output.
-        Assert.Equal(model.Description.Input.Single().Name, layers[0].Input.Single());
-        for (var i = 1; i < layers.Count; i++) Assert.Equal(layers[i - 1].Output.Single(), layers[i].Input.Single());
+        // Every layer input is the model input or an earlier layer's output; the last layer gives the model output.
+        var known = new HashSet<string> { model.Description.Input.Single().Name };
+        foreach (var layer in layers)
+        {
+            Assert.All(layer.Input, i => Assert.Contains(i, known));
+            foreach (var o in layer.Output) known.Add(o);
+        }
         Assert.Equal(model.Description.Output.Single().Name, layers[^1].Output.Single());
         Assert.All(model.Description.Input.Concat(model.Description.Output),
             f => Assert.Equal(ArrayFeatureType.ShapeFlexibilityOneofCase.None, f.Type.MultiArrayType.ShapeFlexibilityCase));
-        // innerProduct input = conv2 channels × pooled 8×8 → 4×4.
-        Assert.Equal((ulong)(layers[3].Convolution.OutputChannels * 4 * 4), layers[6].InnerProduct.InputChannels);
+        // The residual joins two 16-channel branches with the broadcastable layer, then global pooling feeds fc.
+        Assert.Equal(new[] { "relu2_out", "shortcut_out" }, layers[6].Input);
+        Assert.True(layers[7].Pooling.GlobalPooling);
+        Assert.Equal(layers[3].Convolution.OutputChannels, layers[9].InnerProduct.InputChannels);
     }
 }
