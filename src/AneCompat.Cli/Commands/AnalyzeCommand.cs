@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using AneCompat.Cli.Rendering;
+using AneCompat.Containers;
 using AneCompat.Graph;
 using AneCompat.Output;
 using AneCompat.Planning;
@@ -20,7 +21,7 @@ public static class AnalyzeCommand
 
     public static void Configure(RootCommand root)
     {
-        var model = new Argument<string>("MODELPATH") { Description = "A .mlmodel file, .mlpackage or .mlmodelc folder.", Arity = ArgumentArity.ZeroOrOne };
+        var model = new Argument<string>("MODELPATH") { Description = "A .mlmodel file, .mlpackage or .mlmodelc folder — or a folder / app bundle of models, analysed one line per model.", Arity = ArgumentArity.ZeroOrOne };
         var logDir = new Argument<string>("LOGDIR") { Description = "Folder that receives report.json, report.sarif, report.html and segments.txt.", Arity = ArgumentArity.ZeroOrOne };
         var target = new Option<string>("--target", "-t")
         {
@@ -68,6 +69,12 @@ public static class AnalyzeCommand
 
             var file = parse.GetValue(outputFile);
             var dir = parse.GetValue(logDir);
+            if (Directory.Exists(path) && !ModelLocator.IsModelFolder(path))
+            {
+                if (allTargets || fmt != "text" || !string.IsNullOrEmpty(file))
+                    return Fail(error, "a folder of models gets a one-line-per-model text summary (and LOGDIR reports per model); --target all, --format and --output need a single model");
+                return FolderAnalysis.Run(path, chip, computeUnits, dir, output, error);
+            }
             return CommandSupport.WithModel(path, error, graph =>
             {
                 try

@@ -15,17 +15,22 @@ public static class ModelLocator
         if (File.Exists(full)) return LocateFile(full);
         if (Directory.Exists(full))
         {
-            if (File.Exists(System.IO.Path.Combine(full, "Manifest.json")))
+            if (IsPackage(full))
             {
                 var root = PackageManifest.ResolveRootModel(full);
                 return new ModelSource(full, ContainerKind.MlPackage, root, System.IO.Path.GetDirectoryName(root)!);
             }
             if (IsCompiledModel(full))
                 return new ModelSource(full, ContainerKind.MlModelC, null, full);
-            throw new ModelReadException(full, "folder is not a model (no Manifest.json, coremldata.bin, model.mil or model.espresso.net); use 'anecompat scan' for folders of models");
+            throw new ModelReadException(full, "folder is not a model (no Manifest.json, coremldata.bin, model.mil or model.espresso.net); 'anecompat FOLDER' analyses every model inside a folder");
         }
         throw new ModelReadException(full, "no such file or folder");
     }
+
+    /// <summary>A folder that is itself one model (a package or a compiled model), as opposed to a folder of models.</summary>
+    public static bool IsModelFolder(string dir) => IsPackage(dir) || IsCompiledModel(dir);
+
+    private static bool IsPackage(string dir) => File.Exists(System.IO.Path.Combine(dir, "Manifest.json"));
 
     /// <summary>A compiled model folder holds its description, a MIL program, an espresso net or compiled members.</summary>
     public static bool IsCompiledModel(string dir) =>
@@ -65,7 +70,7 @@ public static class ModelLocator
                 if (e.LinkTarget is not null) continue;
                 if (e is DirectoryInfo d)
                 {
-                    if (File.Exists(System.IO.Path.Combine(d.FullName, "Manifest.json")) || d.Name.EndsWith(".mlmodelc", StringComparison.OrdinalIgnoreCase) && IsCompiledModel(d.FullName))
+                    if (IsPackage(d.FullName) || d.Name.EndsWith(".mlmodelc", StringComparison.OrdinalIgnoreCase) && IsCompiledModel(d.FullName))
                         found.Add(d.FullName);
                     else
                         subdirs.Add(d.FullName);

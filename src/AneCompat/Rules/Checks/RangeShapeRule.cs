@@ -18,6 +18,8 @@ public sealed class RangeShapeRule : IModelRule
         if (ranged.Count == 0) yield break;
         var unbounded = ranged.Where(i => i.Ranges.Any(r => r.Upper is null)).ToList();
         var detail = string.Join("; ", ranged.Select(i => i.Name + FlexibleShapes.Ranges(i)));
+        // Non-neural members (classical models, Apple's feature prints) have their own model-type verdict.
+        if (ctx.Node.Family is not (ModelFamily.NeuralNetwork or ModelFamily.MlProgram)) yield break;
         if (ctx.Node.Family == ModelFamily.NeuralNetwork)
         {
             yield return ctx.Report("SHAPE-RANGE",
