@@ -36,6 +36,8 @@ public static class Limits
     public const long MaxCoreMLDataBytes = 64L * 1024 * 1024;
     /// <summary>Models found when scanning a folder or bundle.</summary>
     public const int MaxModelsInFolder = 10_000;
+    /// <summary>Files and folders inspected inside one .mlpackage or .mlmodelc when checking its links.</summary>
+    public const int MaxEntriesInModelFolder = 100_000;
     /// <summary>Elements kept from one inline constant (larger constants are counted, not kept).</summary>
     public const int MaxInlineConstantElements = 4096;
 }

@@ -29,22 +29,28 @@ public static class WeightElidingReader
 
     public static Model Read(string path)
     {
-        byte[] structure;
+        // One buffer for the whole structure: nested messages are written in place and their lengths patched
+        // afterwards, so memory stays at the structure's size however deeply messages nest.
+        var structure = new MemoryStream();
         try
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, System.IO.FileOptions.SequentialScan);
             var reader = new WireReader(file, path);
-            using var output = new MemoryStream();
-            CopyMessage(reader, Model.Descriptor, reader.Length, output, 0);
-            structure = output.ToArray();
+            CopyMessage(reader, Model.Descriptor, reader.Length, structure, 0);
         }
         catch (UnauthorizedAccessException) { throw new ModelReadException(path, "permission denied"); }
         catch (IOException e) { throw new ModelReadException(path, $"cannot read file: {e.Message}"); }
 
         try
         {
-            var input = CodedInputStream.CreateWithLimits(new MemoryStream(structure), structure.Length + 1, Limits.MaxProtobufDepth);
+            var bytes = new MemoryStream(structure.GetBuffer(), 0, (int)structure.Length, writable: false);
+            var input = CodedInputStream.CreateWithLimits(bytes, (int)structure.Length + 1, Limits.MaxProtobufDepth);
             return Model.Parser.ParseFrom(input);
+        }
+        catch (InvalidProtocolBufferException e) when (e.Message.Contains("levels of nesting", StringComparison.Ordinal))
+        {
+            // Messages that cannot hold weights are not walked above; the parser's own depth limit catches them.
+            throw new ModelReadException(path, $"messages nested deeper than {Limits.MaxProtobufDepth} levels");
         }
         catch (InvalidProtocolBufferException e)
         {
@@ -52,7 +58,7 @@ public static class WeightElidingReader
         }
     }
 
-    private static void CopyMessage(WireReader r, MessageDescriptor descriptor, long end, Stream output, int depth)
+    private static void CopyMessage(WireReader r, MessageDescriptor descriptor, long end, MemoryStream output, int depth)
     {
         if (depth > Limits.MaxProtobufDepth)
             throw r.Corrupt($"messages nested deeper than {Limits.MaxProtobufDepth} levels at offset {r.Position}");
@@ -98,11 +104,11 @@ public static class WeightElidingReader
                     }
                     else if (field?.FieldType == FieldType.Message && MayHoldWeights(field.MessageType))
                     {
-                        using var inner = new MemoryStream();
-                        CopyMessage(r, field.MessageType, r.Position + len, inner, depth + 1);
                         tagBytes.WriteTo(output);
-                        WriteVarint(output, (ulong)inner.Length);
-                        inner.WriteTo(output);
+                        var lengthSlot = output.Position;
+                        output.Write(LengthPlaceholder);
+                        CopyMessage(r, field.MessageType, r.Position + len, output, depth + 1);
+                        PatchLength(output, lengthSlot);
                     }
                     else if (len >= OpaqueFieldLimit && field is not null && field.FieldType != FieldType.Message && field.FieldType != FieldType.String)
                     {
@@ -110,16 +116,18 @@ public static class WeightElidingReader
                     }
                     else
                     {
+                        if (output.Length + len > Limits.MaxStructureBytes)
+                            throw r.Corrupt($"model structure exceeds the limit of {Limits.MaxStructureBytes} bytes without weights");
                         tagBytes.WriteTo(output);
                         WriteVarint(output, length);
                         r.CopyTo(output, len);
                     }
-                    if (output.Length > Limits.MaxStructureBytes)
-                        throw r.Corrupt($"model structure exceeds {Limits.MaxStructureBytes} bytes without weights");
                     break;
                 default:
                     throw r.Corrupt($"unsupported wire type {wireType} at offset {tagStart}");
             }
+            if (output.Length > Limits.MaxStructureBytes)
+                throw r.Corrupt($"model structure exceeds the limit of {Limits.MaxStructureBytes} bytes without weights");
         }
         if (r.Position != end) throw r.Corrupt($"a message overruns its length at offset {r.Position}");
         if (isWeights && elidedBytes > 0)
@@ -129,6 +137,26 @@ public static class WeightElidingReader
             WriteTag(output, WeightParams.AnecompatElidedFieldFieldNumber, 0);
             WriteVarint(output, elidedField);
         }
+    }
+
+    /// <summary>
+    /// Room for a nested message's length before it is known: a five-byte varint, padded with continuation bits,
+    /// which protobuf parsers accept and which covers every length up to <see cref="Limits.MaxStructureBytes"/>.
+    /// </summary>
+    private static readonly byte[] LengthPlaceholder = new byte[5];
+
+    private static void PatchLength(MemoryStream output, long slot)
+    {
+        var length = (ulong)(output.Length - slot - LengthPlaceholder.Length);
+        var end = output.Position;
+        output.Position = slot;
+        for (var i = 0; i < LengthPlaceholder.Length - 1; i++)
+        {
+            output.WriteByte((byte)(length & 0x7F | 0x80));
+            length >>= 7;
+        }
+        output.WriteByte((byte)length);
+        output.Position = end;
     }
 
     private static void CheckRemaining(WireReader r, long count, long end)
