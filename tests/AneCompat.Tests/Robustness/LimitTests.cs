@@ -120,13 +120,18 @@ public class LimitTests
     [Fact]
     public void StructureBytes()
     {
-        // A description claiming more than the structure limit, in a sparse file: refused before a byte is copied.
+        // description.metadata.shortDescription claiming more than the structure limit, in a sparse file: refused
+        // before a byte of it is copied.
         var claimed = Limits.MaxStructureBytes + 1;
+        static byte[] V(long v) => Fuzzing.WireScan.EncodeVarint((ulong)v);
+        byte[] shortDescription = [0x0A, .. V(claimed)];
+        byte[] metadata = [.. V(100 << 3 | 2), .. V(shortDescription.Length + claimed), .. shortDescription];
+        byte[] description = [0x12, .. V(metadata.Length + claimed), .. metadata];
         using var t = new TempDir();
         var path = t.File("big.mlmodel");
         using (var f = new FileStream(path, FileMode.CreateNew))
         {
-            f.Write([.. SpecVersion(4), 0x12, .. Fuzzing.WireScan.EncodeVarint((ulong)claimed)]);
+            f.Write([.. SpecVersion(4), .. description]);
             f.SetLength(f.Position + claimed);
         }
         var before = GC.GetAllocatedBytesForCurrentThread();
