@@ -27,9 +27,10 @@ public sealed class FuzzReport
 
 /// <summary>
 /// Runs fuzz cases in-process on one thread per core. Each worker has its own copy of every seed model in a temporary
-/// folder; a case overwrites one file of one copy with the mutant, reads the model, and restores the file. A
-/// watchdog on the calling thread fails the run when a case runs past its time limit (naming the case) or the process
-/// grows past its memory bound; each case's allocations are measured on its own thread.
+/// folder; a case overwrites one file of one copy with the mutant and reads the model (the file is restored before
+/// another file of that copy is mutated). A watchdog on the calling thread fails the run when a case runs past its
+/// time limit (naming the case) or the process grows past its memory bound; each case's allocations are measured on
+/// its own thread.
 /// </summary>
 public sealed class FuzzRunner
 {
@@ -137,13 +138,19 @@ public sealed class FuzzRunner
             return copies[seed.Index] = p;
         }
 
+        // The one file of each seed copy that holds a mutant, restored only when another file of that copy is
+        // mutated next (the mutant overwrites it otherwise): one write per case instead of two.
+        var dirty = new Dictionary<int, FuzzTarget>();
         for (var n = firstCase + worker; n < firstCase + count; n += Workers)
         {
             if (stop.IsCancellationRequested) return;
             var mutant = Mutator.Make(n, RunSeed, targets);
             var model = CopyOf(mutant.Target.Seed);
-            var file = mutant.Target.RelativePath.Length == 0 ? model : Path.Combine(model, mutant.Target.RelativePath);
+            if (dirty.TryGetValue(mutant.Target.Seed.Index, out var previous) && previous != mutant.Target)
+                File.WriteAllBytes(FileOf(model, previous), previous.Original);
+            var file = FileOf(model, mutant.Target);
             File.WriteAllBytes(file, mutant.Bytes);
+            dirty[mutant.Target.Seed.Index] = mutant.Target;
 
             state.Case = n;
             state.CurrentModel = model;
@@ -169,10 +176,12 @@ public sealed class FuzzRunner
             if (failure is not null && report.Failures.Count < MaxFailuresKept)
                 report.Failures.Enqueue($"{mutant.Description}: {failure} (saved to {Save(n, model)})");
 
-            File.WriteAllBytes(file, mutant.Target.Original);
             state.Case = -1;
         }
     }
+
+    private static string FileOf(string model, FuzzTarget target) =>
+        target.RelativePath.Length == 0 ? model : Path.Combine(model, target.RelativePath);
 
     private string Save(long caseNumber, string model)
     {
