@@ -31,6 +31,7 @@ public class FuzzTests(ITestOutputHelper output)
     {
         var before = CorpusHashes.Snapshot();
         var report = new FuzzRunner { RunSeed = seed }.Run(first, count);
+        output.WriteLine($"{FuzzCorpus.Seeds.Count} seed models ({FuzzCorpus.Seeds.Count(FuzzRunner.IsDecoderPending)} whose decoder is not in this build), {FuzzCorpus.Targets.Count} target files");
         output.WriteLine($"seed {seed}, cases {first}..{first + count - 1}: {report.Summary()}");
         foreach (var f in report.Failures) output.WriteLine("FAILURE " + f);
         Assert.True(report.Failures.IsEmpty, $"{report.Failures.Count} fuzz failures (seed {seed}):\n" + string.Join("\n", report.Failures));

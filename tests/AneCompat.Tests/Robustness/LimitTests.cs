@@ -244,6 +244,17 @@ public class LimitTests
         Assert.Contains("in a loop", Refused(pkg).Message);
     }
 
+    [Fact]
+    public void ModelsInAFolder()
+    {
+        // Scanning an app bundle or a download folder stops at the limit instead of listing forever.
+        using var t = new TempDir();
+        for (var i = 0; i <= Limits.MaxModelsInFolder; i++)
+            File.WriteAllBytes(t.File($"m{i:D5}.mlmodel"), []);
+        var e = Assert.Throws<ModelReadException>(() => AneCompat.Containers.ModelLocator.FindModels(t.Path));
+        Assert.Contains($"more than {Limits.MaxModelsInFolder} models under this folder", e.Message);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("   ")]
