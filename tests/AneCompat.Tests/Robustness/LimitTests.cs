@@ -53,6 +53,21 @@ public class LimitTests
     }
 
     [Fact]
+    public void ProtobufMessages()
+    {
+        // neuralNetwork holding one more empty layer than the limit allows: 2 bytes each on disk, far more parsed.
+        var count = Limits.MaxProtobufMessages; // with the Model and the NeuralNetwork around them: limit + 2
+        var layers = new byte[2 * count];
+        for (var i = 0; i < layers.Length; i += 2) layers[i] = 0x0A;
+        using var t = new TempDir();
+        var path = t.Write("many-layers.mlmodel", [.. SpecVersion(4), .. Field(500, layers)]);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Refused(path);
+        Assert.Contains($"over the limit of {Limits.MaxProtobufMessages} protobuf messages", e.Message);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 512L * 1024 * 1024);
+    }
+
+    [Fact]
     public void PipelineDepth()
     {
         var model = new Model { SpecificationVersion = 1, GlmRegressor = new GLMRegressor() };

@@ -34,7 +34,8 @@ public static class WeightElidingReader
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, System.IO.FileOptions.SequentialScan);
             var reader = new WireReader(file, path);
-            CopyMessage(reader, Model.Descriptor, reader.Length, structure, 0);
+            var messages = 0;
+            CopyMessage(reader, Model.Descriptor, reader.Length, structure, 0, ref messages);
         }
         catch (UnauthorizedAccessException) { throw new ModelReadException(path, "permission denied"); }
         catch (IOException e) { throw new ModelReadException(path, $"cannot read file: {e.Message}"); }
@@ -51,10 +52,12 @@ public static class WeightElidingReader
         }
     }
 
-    private static void CopyMessage(WireReader r, MessageDescriptor descriptor, long end, MemoryStream output, int depth)
+    private static void CopyMessage(WireReader r, MessageDescriptor descriptor, long end, MemoryStream output, int depth, ref int messages)
     {
         if (depth >= Limits.MaxProtobufDepth)
             throw r.Corrupt($"messages nested deeper than {Limits.MaxProtobufDepth} levels at offset {r.Position}");
+        if (++messages > Limits.MaxProtobufMessages)
+            throw r.Corrupt($"over the limit of {Limits.MaxProtobufMessages} protobuf messages in one model at offset {r.Position}");
         var isWeights = descriptor == WeightParamsDescriptor;
         ulong elidedBytes = 0;
         uint elidedField = 0;
@@ -102,7 +105,7 @@ public static class WeightElidingReader
                         WriteVarint(output, tag);
                         var lengthSlot = output.Position;
                         output.Write(LengthPlaceholder);
-                        CopyMessage(r, field.MessageType, r.Position + len, output, depth + 1);
+                        CopyMessage(r, field.MessageType, r.Position + len, output, depth + 1, ref messages);
                         PatchLength(output, lengthSlot);
                     }
                     else if (len >= OpaqueFieldLimit && field is not null && field.FieldType != FieldType.String)
