@@ -14,9 +14,12 @@ public static class ModelReader
 {
     public static ModelGraph Read(string path)
     {
-        var source = ModelLocator.Locate(path);
+        // Locating is inside the guard too: a hostile package can make even finding the root model fail.
+        var named = NameForErrors(path);
         try
         {
+            var source = ModelLocator.Locate(path);
+            named = source.Path;
             return source.Container switch
             {
                 ContainerKind.MlModelC => ReadCompiled(source),
@@ -26,14 +29,25 @@ public static class ModelReader
         catch (ModelReadException) { throw; }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ModelReadException(source.Path, $"cannot read: {e.Message}");
+            throw new ModelReadException(named, $"cannot read: {e.Message}");
         }
-        catch (Exception e) when (e is Google.Protobuf.InvalidProtocolBufferException or System.Text.Json.JsonException or FormatException or OverflowException or InvalidDataException or ArgumentException or IndexOutOfRangeException or InvalidOperationException or KeyNotFoundException or NullReferenceException or InvalidCastException)
+        catch (InsufficientExecutionStackException)
+        {
+            throw new ModelReadException(named, "structures nested too deeply to decode");
+        }
+        catch (Exception e) when (e is Google.Protobuf.InvalidProtocolBufferException or System.Text.Json.JsonException or FormatException or ArithmeticException or InvalidDataException or ArgumentException or IndexOutOfRangeException or InvalidOperationException or KeyNotFoundException or NullReferenceException or InvalidCastException or NotSupportedException)
         {
             // Decoders validate what they read; anything that still slips through is reported as corrupt input,
             // never as a stack trace.
-            throw new ModelReadException(source.Path, $"corrupt or unsupported model ({e.GetType().Name}: {e.Message})");
+            throw new ModelReadException(named, $"corrupt or unsupported model ({e.GetType().Name}: {e.Message})");
         }
+    }
+
+    /// <summary>The absolute path when it can be formed (an empty or malformed path is named as given).</summary>
+    private static string NameForErrors(string path)
+    {
+        try { return System.IO.Path.GetFullPath(path); }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException) { return path.Length == 0 ? "(empty path)" : path; }
     }
 
     private static ModelGraph ReadCompiled(ModelSource source)

@@ -11,17 +11,23 @@ public static class ModelLocator
 {
     public static ModelSource Locate(string path)
     {
+        if (string.IsNullOrWhiteSpace(path) || path.Contains('\0'))
+            throw new ModelReadException(path.Length == 0 ? "(empty path)" : path.Replace("\0", "\\0"), "not a usable path");
         var full = System.IO.Path.GetFullPath(path);
         if (File.Exists(full)) return LocateFile(full);
         if (Directory.Exists(full))
         {
             if (IsPackage(full))
             {
+                PathConfinement.EnsureLinksStayInside(full);
                 var root = PackageManifest.ResolveRootModel(full);
                 return new ModelSource(full, ContainerKind.MlPackage, root, System.IO.Path.GetDirectoryName(root)!);
             }
             if (IsCompiledModel(full))
+            {
+                PathConfinement.EnsureLinksStayInside(full);
                 return new ModelSource(full, ContainerKind.MlModelC, null, full);
+            }
             throw new ModelReadException(full, "folder is not a model (no Manifest.json, coremldata.bin, model.mil or model.espresso.net); 'anecompat FOLDER' analyses every model inside a folder");
         }
         throw new ModelReadException(full, "no such file or folder");

@@ -11,7 +11,7 @@ public static class PackageManifest
 {
     public static string ResolveRootModel(string packageDir)
     {
-        var manifestPath = Path.Combine(packageDir, "Manifest.json");
+        var manifestPath = PathConfinement.Resolve(packageDir, "Manifest.json", "Manifest.json");
         var bytes = ReadBounded(manifestPath);
         JsonDocument doc;
         try
@@ -44,7 +44,8 @@ public static class PackageManifest
             if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("path", out var pathEl) || pathEl.ValueKind != JsonValueKind.String)
                 throw new ModelReadException(manifestPath, $"item {id} has no path");
             var relative = pathEl.GetString()!;
-            var dataDir = Path.Combine(packageDir, "Data");
+            // Data/ itself must not lead out, or everything confined under it would be outside the package.
+            var dataDir = PathConfinement.Resolve(packageDir, "Data", "the package's Data folder");
             var modelPath = PathConfinement.Resolve(dataDir, relative, "Manifest.json path");
             if (!File.Exists(modelPath))
                 throw new ModelReadException(manifestPath, $"root model '{relative}' named in Manifest.json does not exist under Data/");

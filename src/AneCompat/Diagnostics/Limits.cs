@@ -16,6 +16,11 @@ public static class Limits
     public const int MaxOps = 2_000_000;
     /// <summary>Functions of one ML program.</summary>
     public const int MaxFunctions = 10_000;
+    /// <summary>
+    /// Protobuf messages in one model file. Each costs 100–250 bytes once parsed, against 2 bytes on disk for an
+    /// empty one, so the structure-size limit alone would let a small file expand to many gigabytes.
+    /// </summary>
+    public const int MaxProtobufMessages = 10_000_000;
     /// <summary>Structure bytes kept after weights are elided from a protobuf model (.mlmodel).</summary>
     public const long MaxStructureBytes = 512L * 1024 * 1024;
     /// <summary>Size of a model.mil text file.</summary>
@@ -38,6 +43,8 @@ public static class Limits
     public const long MaxCoreMLDataBytes = 64L * 1024 * 1024;
     /// <summary>Models found when scanning a folder or bundle.</summary>
     public const int MaxModelsInFolder = 10_000;
+    /// <summary>Files and folders inspected inside one .mlpackage or .mlmodelc when checking its links.</summary>
+    public const int MaxEntriesInModelFolder = 100_000;
     /// <summary>Elements kept from one inline constant (larger constants are counted, not kept).</summary>
     public const int MaxInlineConstantElements = 4096;
 }

@@ -38,20 +38,63 @@ public static class PathConfinement
         return path == root.TrimEnd(Path.DirectorySeparatorChar) || path.StartsWith(r, StringComparison.Ordinal);
     }
 
-    /// <summary>The path with every symbolic link along it resolved (missing tail components kept as they are).</summary>
+    /// <summary>
+    /// Refuses a model folder (.mlpackage, .mlmodelc) in which any symbolic link leads outside it, before any
+    /// decoder opens a file there: every file a decoder reads by a fixed name is then confined too.
+    /// </summary>
+    public static void EnsureLinksStayInside(string modelDir)
+    {
+        var root = Path.GetFullPath(modelDir);
+        var realRoot = RealPath(root);
+        var pending = new Stack<string>();
+        pending.Push(root);
+        var seen = 0;
+        while (pending.Count > 0)
+        {
+            foreach (var entry in new DirectoryInfo(pending.Pop()).EnumerateFileSystemInfos())
+            {
+                if (++seen > Limits.MaxEntriesInModelFolder)
+                    throw new ModelReadException(root, $"more than {Limits.MaxEntriesInModelFolder} files and folders inside the model");
+                if (entry.LinkTarget is not null)
+                {
+                    if (!IsUnder(realRoot, RealPath(entry.FullName)))
+                        throw new ModelReadException(root, $"'{Path.GetRelativePath(root, entry.FullName)}' is a symbolic link that leaves the model folder");
+                }
+                else if (entry is DirectoryInfo)
+                {
+                    pending.Push(entry.FullName);
+                }
+            }
+        }
+    }
+
+    /// <summary>Links followed while resolving one path before it counts as a loop (as the kernel's ELOOP bound).</summary>
+    private const int MaxLinkHops = 40;
+
+    /// <summary>
+    /// The path with every symbolic link along it resolved — also links inside link targets — with missing tail
+    /// components kept as they are.
+    /// </summary>
     public static string RealPath(string path)
     {
-        var full = Path.GetFullPath(path);
+        var hops = 0;
+        return RealPath(Path.GetFullPath(path), ref hops, path);
+    }
+
+    private static string RealPath(string full, ref int hops, string original)
+    {
         var parts = full.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
         var current = Path.GetPathRoot(full) ?? "/";
-        for (var i = 0; i < parts.Length; i++)
+        foreach (var part in parts)
         {
-            var next = Path.Combine(current, parts[i]);
-            FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
-            if (info.Exists && info.LinkTarget is not null)
+            var next = Path.Combine(current, part);
+            var target = new FileInfo(next).LinkTarget;
+            if (target is not null)
             {
-                var target = info.ResolveLinkTarget(returnFinalTarget: true);
-                next = target?.FullName ?? next;
+                if (++hops > MaxLinkHops)
+                    throw new ModelReadException(original, $"symbolic links nested more than {MaxLinkHops} deep or in a loop");
+                // The target may itself pass through links (even relative ones): resolve it the same way.
+                next = RealPath(Path.GetFullPath(target, current), ref hops, original);
             }
             current = next;
         }

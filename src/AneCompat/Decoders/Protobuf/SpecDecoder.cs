@@ -83,6 +83,8 @@ public static class SpecDecoder
                 node.Functions.Add(NeuralNetworkDecoder.Decode(parts, node.Interface, node.FunctionPrefix, ctx.Warnings, ctx.File));
                 break;
             case ModelFamily.MlProgram:
+                if (model.MlProgram.Functions.Count > Limits.MaxFunctions)
+                    throw new ModelReadException(ctx.File, $"ML program has {model.MlProgram.Functions.Count} functions, over the limit of {Limits.MaxFunctions}");
                 node.Functions.AddRange(MilProgramDecoder.Decode(model.MlProgram, ctx.Blobs, ctx.Warnings, node.FunctionPrefix, ctx.File));
                 if (model.MlProgram.Version != 0) node.Properties["programVersion"] = model.MlProgram.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 break;
