@@ -40,6 +40,8 @@ public static class Attr
     public const string VocabSize = "vocab_size";
     /// <summary>string custom layer class name.</summary>
     public const string CustomClass = "custom_class";
+    /// <summary>long[] repetitions per axis of a tile (MIL passes it as the input of the same name).</summary>
+    public const string Reps = "reps";
     /// <summary>long k of topk.</summary>
     public const string K = "k";
     /// <summary>string weight quantization: linear, lut, int8_dynamic, per_block, per_channel.</summary>

@@ -13,8 +13,11 @@ namespace AneCompat.Decoders.NeuralNetwork;
 /// </summary>
 public static class NeuralNetworkDecoder
 {
-    /// <summary>Name of the single op parameter that lists a layer's inputs in order.</summary>
-    public const string InputsParameter = "inputs";
+    /// <summary>
+    /// Name of the single op parameter that lists a layer's inputs in order: "x", as the espresso decoder names it, so
+    /// checks reading an op's primary input as "x" (its shape, rank, whether it is a model input) see the first input.
+    /// </summary>
+    public const string InputsParameter = "x";
 
     /// <param name="parts">The network.</param>
     /// <param name="iface">The model's inputs and outputs (from its description).</param>

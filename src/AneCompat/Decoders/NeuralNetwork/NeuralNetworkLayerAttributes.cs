@@ -106,6 +106,7 @@ internal static class NeuralNetworkLayerAttributes
             a["target_size"] = l.CropResize.TargetSize.Select(Long).ToArray();
             a[Attr.Mode] = SamplingMode(l.CropResize.Mode);
         },
+        [L.Tile] = (l, a) => a[Attr.Reps] = l.Tile.Reps.Select(Long).ToArray(),
         [L.ReorganizeData] = (l, a) => a["block_size"] = Long(l.ReorganizeData.BlockSize),
         [L.Unary] = (l, a) =>
         {

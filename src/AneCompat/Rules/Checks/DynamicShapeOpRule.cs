@@ -23,7 +23,10 @@ public sealed class DynamicShapeOpRule : IOpRule
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
-        var runtime = ShapeParameters[ctx.Kind].Where(ctx.IsRuntime).ToList();
+        // Dispatched on the decoder's kind or the catalog's; they differ for refined NN layers (a deconvolution is
+        // conv_transpose to the decoder, conv to the catalog), so look up whichever this rule is registered for.
+        if (!ShapeParameters.TryGetValue(ctx.Op.Kind, out var parameters) && !ShapeParameters.TryGetValue(ctx.Kind, out parameters)) yield break;
+        var runtime = parameters.Where(ctx.IsRuntime).ToList();
         if (runtime.Count == 0) yield break;
         var enumerated = FlexibleShapes.Enumerated(ctx.Node);
         var what = string.Join(", ", runtime.Select(p => $"{p} = '{ctx.Op.Arg(p)}'"));

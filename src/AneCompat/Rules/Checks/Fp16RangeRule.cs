@@ -13,6 +13,8 @@ public sealed class Fp16RangeRule : IOpRule
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
+        // A const op is folded into its consumer, which reports the value; reporting the const too doubles the finding.
+        if (ctx.Entry?.Status == OpStatus.Folded) yield break;
         var runsFp16 = ctx.IsNeuralNetwork || ctx.IsMlProgram && ctx.Op.Outputs.Any(o => o.Type.Element == ElementType.Float16);
         if (!runsFp16) yield break;
         foreach (var (parameter, arg, values) in Precision.FloatConstants(ctx))

@@ -8,6 +8,8 @@ public sealed class InfiniteConstantRule : IOpRule
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
+        // A const op is folded into its consumer, which reports the value; reporting the const too doubles the finding.
+        if (ctx.Entry?.Status == OpStatus.Folded) yield break;
         foreach (var (parameter, arg, values) in Precision.FloatConstants(ctx))
         {
             if (!values.Any(double.IsInfinity)) continue;

@@ -8,8 +8,10 @@ public sealed class OutputBlobRule : IOpRule
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
-        var width = ctx.OutputType?.Shape is { Rank: > 0 } s ? s[-1].Size : null;
-        width ??= ctx.Long(Graph.Attr.OutChannels);
+        // The declared output channels first: a NeuralNetwork innerProduct writes them on the C axis ([C, 1, 1]), not
+        // the last one. MIL linear/matmul do not declare them, and there the last axis is the output width.
+        var width = ctx.Long(Graph.Attr.OutChannels);
+        width ??= ctx.OutputType?.Shape is { Rank: > 0 } s ? s[-1].Size : null;
         if (width is not { } w || w <= ctx.Target.MaxOutputBlobWidth) yield break;
         if (ctx.Target.OutputBlobCapDisputed)
         {

@@ -13,7 +13,7 @@ public sealed class TileFactorRule : IOpRule
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
-        var factors = ctx.Kind == "tile" ? ctx.Longs("reps") : ctx.Longs("block_shape", "block_size");
+        var factors = ctx.Kind == "tile" ? ctx.Longs(Graph.Attr.Reps) : ctx.Longs("block_shape", "block_size");
         if (factors is null) yield break;
         var bad = factors.Where(f => f > 1 && !Factors.Contains(f)).ToList();
         if (bad.Count > 0)
