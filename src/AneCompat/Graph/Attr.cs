@@ -22,7 +22,8 @@ public static class Attr
     public const string PadMode = "pad_mode";
     public const string InChannels = "in_channels";
     public const string OutChannels = "out_channels";
-    /// <summary>bool: pooling over the whole spatial extent.</summary>
+    /// <summary>bool: the format's own global-pooling flag (NeuralNetwork globalPooling, espresso is_global); never
+    /// inferred from a kernel that happens to cover the input.</summary>
     public const string Global = "global";
     /// <summary>double[] resize/upsample scale factors [sH, sW].</summary>
     public const string Scale = "scale";

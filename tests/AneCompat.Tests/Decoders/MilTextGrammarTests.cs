@@ -223,7 +223,7 @@ public sealed class MilTextGrammarTests : IDisposable
         Assert.Equal(new long[] { 3, 3 }, conv.AttrLongs(Attr.Kernel)); // from the runtime weight's declared shape
         var pool = ops.Single(o => o.Kind == "avg_pool");
         Assert.Equal(new long[] { 6, 6 }, pool.AttrLongs(Attr.Kernel));
-        Assert.True(pool.AttrBool(Attr.Global));
+        Assert.False(pool.AttrBool(Attr.Global)); // MIL has no global flag; a whole-input kernel stays a plain kernel
         Assert.Equal(new[] { 2.0, 2.0 }, ops.Single(o => o.Kind == "upsample_nearest_neighbor").AttrDoubles(Attr.Scale));
         Assert.Equal("reflect", ops.Single(o => o.Kind == "pad").Attr<string>(Attr.PadMode));
     }

@@ -84,11 +84,8 @@ public static class MilOpNormalizer
         SetLongs(op, Attr.Strides, "strides");
         SetLongs(op, Attr.Pad, "pad");
         SetString(op, Attr.PadType, "pad_type");
-        // A kernel covering the whole spatial extent is a global pooling.
-        var kernel = op.AttrLongs(Attr.Kernel);
-        var dims = op.Arg("x")?.Type.Shape.Dims;
-        if (kernel is not null && dims is not null && dims.Count >= kernel.Length && kernel.Length > 0)
-            op.Attributes[Attr.Global] = kernel.Select((k, i) => dims[dims.Count - kernel.Length + i].Size == k).All(x => x);
+        // MIL has no global-pooling flag: a kernel covering the whole input is a hand-made global pool, which the
+        // rules judge as such (POOL-GLOBAL-VALID), so Attr.Global is deliberately not derived here.
     }
 
     private static void Upsample(Op op, string mode)

@@ -1,10 +1,10 @@
 namespace AneCompat.Rules.Checks;
 
-/// <summary>POOL-GLOBAL-VALID: an average pool made "global" by a kernel covering the whole input with VALID padding blocked the ANE.</summary>
+/// <summary>POOL-GLOBAL-VALID (average pooling only, as the fact base reports it): an average pool made "global" by a kernel covering the whole input with VALID padding blocked the ANE.</summary>
 public sealed class GlobalValidPoolingRule : IOpRule
 {
     public IReadOnlyList<string> RuleIds { get; } = new[] { "POOL-GLOBAL-VALID" };
-    public IReadOnlyCollection<string> Kinds { get; } = new[] { "pool", "avg_pool", "max_pool" };
+    public IReadOnlyCollection<string> Kinds { get; } = new[] { "avg_pool" };
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {

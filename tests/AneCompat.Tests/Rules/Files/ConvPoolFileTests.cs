@@ -134,9 +134,9 @@ public class ConvPoolFileTests
         else Silent(g, "POOL-KERNEL", "M1");
     }
 
-    private static AneCompat.Graph.ModelGraph MilPool(int k, int s, long hw = 64) => Program(f => f
+    private static AneCompat.Graph.ModelGraph MilPool(int k, int s, long hw = 64, string type = "max_pool") => Program(f => f
         .Input("x", F16(1, 8, hw, hw))
-        .Op("max_pool", new MilInputs
+        .Op(type, new MilInputs
         {
             ["x"] = "x", ["kernel_sizes"] = MilValues.Int32s(k, k), ["strides"] = MilValues.Int32s(s, s),
             ["pad_type"] = MilValues.String("valid"), ["ceil_mode"] = MilValues.Bool(false),
@@ -187,6 +187,15 @@ public class ConvPoolFileTests
         Fires(NnPool(8, 1, hw: 8, type: PoolingType.Average), "POOL-GLOBAL-VALID", "M1", "8×8");
         Silent(NnPool(8, 1, hw: 16, type: PoolingType.Average), "POOL-GLOBAL-VALID", "M1");
         Silent(NnPool(8, 1, hw: 8, type: PoolingType.Average, padding: ConvPadding.Same), "POOL-GLOBAL-VALID", "M1");
+    }
+
+    [Fact]
+    public void GlobalPoolWrittenAsValidKernel_mlprogram()
+    {
+        // MIL has no global flag, so a whole-input VALID kernel is exactly the hand-made global pool the rule means.
+        Fires(MilPool(8, 1, hw: 8, type: "avg_pool"), "POOL-GLOBAL-VALID", "M1", "8×8");
+        Silent(MilPool(8, 1, hw: 16, type: "avg_pool"), "POOL-GLOBAL-VALID", "M1");
+        Silent(MilPool(8, 1, hw: 8), "POOL-GLOBAL-VALID", "M1"); // the report concerns average pooling
     }
 
     private static AneCompat.Graph.ModelGraph NnUpsample(ulong s, UpsampleMode mode = UpsampleMode.Nn) =>
