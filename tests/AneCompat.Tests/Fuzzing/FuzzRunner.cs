@@ -51,17 +51,9 @@ public sealed class FuzzRunner
         public string Description = "";
     }
 
-    /// <summary>Whether each seed's own original needs a decoder that is still a placeholder in this branch.</summary>
-    private static readonly Lazy<bool[]> PendingSeeds = new(() => FuzzCorpus.Seeds
-        .Select(s => ReadOutcome.Classify(s.ModelPath, decoderPendingAllowed: true).Kind == OutcomeKind.DecoderPending)
-        .ToArray());
-
-    public static bool IsDecoderPending(FuzzSeed seed) => PendingSeeds.Value[seed.Index];
-
     public FuzzReport Run(long firstCase, long count)
     {
         var targets = FuzzCorpus.Targets;
-        _ = PendingSeeds.Value;
         var report = new FuzzReport { Workers = Workers };
         var root = Directory.CreateTempSubdirectory("anecompat-fuzz-").FullName;
         var states = Enumerable.Range(0, Workers).Select(_ => new WorkerState()).ToArray();
@@ -157,7 +149,7 @@ public sealed class FuzzRunner
             state.Description = mutant.Description;
             var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             Volatile.Write(ref state.StartedTicks, Stopwatch.GetTimestamp());
-            var outcome = ReadOutcome.Classify(model, IsDecoderPending(mutant.Target.Seed));
+            var outcome = ReadOutcome.Classify(model);
             var ms = Stopwatch.GetElapsedTime(Volatile.Read(ref state.StartedTicks)).TotalMilliseconds;
             Volatile.Write(ref state.StartedTicks, 0);
             var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;

@@ -8,11 +8,6 @@ public enum OutcomeKind
     Graph,
     /// <summary>A one-line <see cref="ModelReadException"/> naming a path.</summary>
     ReadError,
-    /// <summary>
-    /// The decoder this model needs is still a placeholder in this branch (NotImplementedException), which is
-    /// accepted only for seeds whose unmutated original does the same; once decoders are merged it cannot occur.
-    /// </summary>
-    DecoderPending,
     /// <summary>Anything else: another exception type, or an error message that is not one line naming a path.</summary>
     Failure,
 }
@@ -22,7 +17,7 @@ public static class ReadOutcome
 {
     public sealed record Result(OutcomeKind Kind, string Detail);
 
-    public static Result Classify(string modelPath, bool decoderPendingAllowed)
+    public static Result Classify(string modelPath)
     {
         try
         {
@@ -34,10 +29,6 @@ public static class ReadOutcome
         {
             var problem = CheckMessage(e);
             return problem is null ? new Result(OutcomeKind.ReadError, e.Message) : new Result(OutcomeKind.Failure, problem);
-        }
-        catch (NotImplementedException e) when (decoderPendingAllowed)
-        {
-            return new Result(OutcomeKind.DecoderPending, e.Message);
         }
         catch (Exception e)
         {

@@ -28,7 +28,7 @@ public class RegressionTests
         if (Directory.Exists(source)) FuzzRunner.CopyFolder(source, copy);
         else File.Copy(source, copy);
 
-        var read = Task.Run(() => ReadOutcome.Classify(copy, decoderPendingAllowed: false));
+        var read = Task.Run(() => ReadOutcome.Classify(copy));
         Assert.True(read.Wait(TimeSpan.FromSeconds(5)), $"{name}: reading took more than 5 s");
         Assert.True(read.Result.Kind is OutcomeKind.Graph or OutcomeKind.ReadError, $"{name}: {read.Result.Kind}: {read.Result.Detail}");
 
