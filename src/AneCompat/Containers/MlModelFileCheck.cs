@@ -10,17 +10,14 @@ public static class MlModelFileCheck
     {
         Span<byte> head = stackalloc byte[64];
         int n;
-        long length;
         try
         {
-            using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
-            length = s.Length;
+            using var s = ModelFiles.OpenRead(path);
             n = s.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         }
         catch (UnauthorizedAccessException) { throw new ModelReadException(path, "permission denied"); }
         catch (IOException e) { throw new ModelReadException(path, $"cannot read file: {e.Message}"); }
 
-        if (length == 0) throw new ModelReadException(path, "file is empty");
         var text = Encoding.ASCII.GetString(head[..n]);
         if (text.StartsWith("version https://git-lfs", StringComparison.Ordinal))
             throw new ModelReadException(path, "file is a Git LFS pointer, not the model; run 'git lfs pull' to fetch it");

@@ -57,10 +57,7 @@ public static class PackageManifest
     {
         try
         {
-            var info = new FileInfo(path);
-            if (info.Length > Limits.MaxManifestBytes)
-                throw new ModelReadException(path, $"Manifest.json is {info.Length} bytes, over the {Limits.MaxManifestBytes}-byte limit");
-            return File.ReadAllBytes(path);
+            return ModelFiles.ReadAllBytes(path, Limits.MaxManifestBytes, "Manifest.json");
         }
         catch (UnauthorizedAccessException) { throw new ModelReadException(path, "permission denied"); }
         catch (IOException e) { throw new ModelReadException(path, $"cannot read Manifest.json: {e.Message}"); }

@@ -28,7 +28,8 @@ public sealed class MilTextBadInputTests : IDisposable
     {
         var text = MilTextGrammarTests.StatefulTwoFunctions;
         var end = text.LastIndexOf('}');
-        for (var cut = 0; cut < end; cut += 13) yield return new object[] { cut };
+        // An empty file is refused before parsing (EmptyFileIsRefusedBeforeParsing), so cuts start at one character.
+        for (var cut = 1; cut < end; cut += 13) yield return new object[] { cut };
         yield return new object[] { end };
     }
 
@@ -120,7 +121,18 @@ public sealed class MilTextBadInputTests : IDisposable
     [InlineData("program(1.0)\n{\n    func main<ios16>(tensor<fp16, [1]> x) {\n        tensor<fp16, [1]> y = relu(x = x)[name = string(\"r)];\n    } -> (y);\n}\n", "unterminated string")]
     [InlineData("program(1.0)\n{\n    func main<ios16>() {\n        int32 c = const()[name = string(\"c\"), val = int32(0x)];\n    } -> (c);\n}\n", "number")]
     [InlineData("program(1.0)\n{\n    func main<ios16>() {\n        int32 c = const()[val = int32(1)] \u0001;\n    } -> (c);\n}\n", "unexpected character")]
-    [InlineData("", "'program'")]
+    [InlineData(" ", "'program'")]
     public void Malformed_tokens_and_types_are_reported(string text, string what) =>
         Assert.Contains(what, Fails(text).Problem);
+
+    [Fact]
+    public void EmptyFileIsRefusedBeforeParsing()
+    {
+        // Nothing of length 0 is opened (a FIFO in its place would block), so there is no position to report.
+        var path = Path.Combine(_dir, "model.mil");
+        File.WriteAllText(path, "");
+        var e = Assert.Throws<ModelReadException>(() => MilTextDecoder.Decode(path, _dir, new List<ReadWarning>(), ""));
+        Assert.Equal(path, e.FilePath);
+        Assert.Contains("file is empty", e.Problem);
+    }
 }

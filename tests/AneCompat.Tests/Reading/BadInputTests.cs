@@ -125,11 +125,51 @@ public class BadInputTests
     [Fact]
     public void UnreadableFile()
     {
-        if (Environment.UserName == "root") return; // root reads everything; the permission check cannot be exercised
         using var t = new TempDir();
-        var p = t.Write("locked.mlmodel", File.ReadAllBytes(Corpus.Path("insurance-xgboost/insurance_model.mlmodel")));
-        File.SetUnixFileMode(p, UnixFileMode.None);
-        AssertReadError(CliRunner.Run("dump", p), p, "permission denied");
+        if (Environment.UserName != "root")
+        {
+            var p = t.Write("locked.mlmodel", File.ReadAllBytes(Corpus.Path("insurance-xgboost/insurance_model.mlmodel")));
+            File.SetUnixFileMode(p, UnixFileMode.None);
+            AssertReadError(CliRunner.Run("dump", p), p, "permission denied");
+        }
+        else
+        {
+            // Root reads past permissions, so use a file whose reads fail: /proc/self/mem refuses offset 0 with EIO.
+            var p = t.File("unreadable.mlmodel");
+            File.CreateSymbolicLink(p, "/proc/self/mem");
+            AssertReadError(CliRunner.Run("dump", p), p, "cannot read");
+        }
+    }
+
+    [Fact]
+    public void FifoInPlaceOfAModelFileDoesNotHang()
+    {
+        using var t = new TempDir();
+        var fifo = t.File("pipe.mlmodel");
+        MakeFifo(fifo);
+        var run = Task.Run(() => CliRunner.Run("dump", fifo));
+        Assert.True(run.Wait(TimeSpan.FromSeconds(30)), "reading a FIFO must not block");
+        AssertReadError(run.Result, fifo, "not a regular file");
+    }
+
+    [Fact]
+    public void FifoInsideACompiledModelDoesNotHang()
+    {
+        using var t = new TempDir();
+        var dir = Path.Combine(t.Path, "Pipe.mlmodelc");
+        Directory.CreateDirectory(dir);
+        MakeFifo(Path.Combine(dir, "model.mil"));
+        var run = Task.Run(() => CliRunner.Run("dump", dir));
+        Assert.True(run.Wait(TimeSpan.FromSeconds(30)), "reading a FIFO must not block");
+        Assert.Equal(3, run.Result.ExitCode);
+        Assert.Contains("model.mil", run.Result.Stderr);
+    }
+
+    private static void MakeFifo(string path)
+    {
+        using var p = System.Diagnostics.Process.Start("mkfifo", new[] { path })!;
+        p.WaitForExit();
+        Assert.Equal(0, p.ExitCode);
     }
 
     private static string PackageWithManifestPath(TempDir t, string itemPath)

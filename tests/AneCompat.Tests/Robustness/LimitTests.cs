@@ -193,7 +193,7 @@ public class LimitTests
         using var t = new TempDir();
         var padded = GoodManifest[..^1] + ",\"pad\":\"" + new string(' ', (int)Limits.MaxManifestBytes) + "\"}";
         var e = Refused(Package(t, padded));
-        Assert.Contains($"over the {Limits.MaxManifestBytes}-byte limit", e.Message);
+        Assert.Contains($"over the limit of {Limits.MaxManifestBytes}", e.Message);
         Assert.Contains("Manifest.json", e.Message);
     }
 

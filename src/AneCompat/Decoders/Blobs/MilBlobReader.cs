@@ -71,7 +71,7 @@ public sealed class MilBlobReader : IDisposable
         {
             try
             {
-                stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.RandomAccess);
+                stream = ModelFiles.OpenRead(path, FileOptions.RandomAccess);
                 CheckStorageHeader(stream, path);
             }
             catch (IOException e)

@@ -138,9 +138,8 @@ public static class CompiledModelDecoder
             var path = Path.Combine(dir, relative);
             if (!File.Exists(path)) continue;
             var length = new FileInfo(path).Length;
-            if (length > Limits.MaxCoreMLDataBytes)
-                throw new ModelReadException(path, $"{relative} is {length} bytes, over the limit of {Limits.MaxCoreMLDataBytes}");
-            var allZero = File.ReadAllBytes(path).All(b => b == 0);
+            // Never opened when empty: an empty side record (or a FIFO in its place) is just reported.
+            var allZero = length == 0 || ModelFiles.ReadAllBytes(path, Limits.MaxCoreMLDataBytes, relative).All(b => b == 0);
             node.Properties[relative] = allZero ? $"{length} bytes, all zero" : $"{length} bytes (undocumented, not decoded)";
         }
         if (Directory.Exists(Path.Combine(dir, UpdateParametersFolder)))

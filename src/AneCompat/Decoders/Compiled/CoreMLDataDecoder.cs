@@ -45,10 +45,7 @@ public static class CoreMLDataDecoder
 
     public static CoreMLData Read(string path, List<ReadWarning> warnings)
     {
-        var length = new FileInfo(path).Length;
-        if (length > Limits.MaxCoreMLDataBytes)
-            throw new ModelReadException(path, $"coremldata.bin is {length} bytes, over the limit of {Limits.MaxCoreMLDataBytes}");
-        return Decode(path, File.ReadAllBytes(path), warnings);
+        return Decode(path, ModelFiles.ReadAllBytes(path, Limits.MaxCoreMLDataBytes, "coremldata.bin"), warnings);
     }
 
     public static CoreMLData Decode(string path, byte[] bytes, List<ReadWarning> warnings)

@@ -13,7 +13,7 @@ internal static class EspressoWeightsTable
     /// <summary>Blob id → payload size in bytes.</summary>
     public static Dictionary<ulong, long> Read(string path, List<ReadWarning> warnings)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        using var stream = ModelFiles.OpenRead(path);
         var length = stream.Length;
         Span<byte> header = stackalloc byte[8];
         if (stream.ReadAtLeast(header, 8, throwOnEndOfStream: false) < 8)

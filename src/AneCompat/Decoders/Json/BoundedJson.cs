@@ -11,10 +11,7 @@ internal static class BoundedJson
 {
     public static JsonDocument Load(string path, long maxBytes, string what)
     {
-        var length = new FileInfo(path).Length;
-        if (length > maxBytes)
-            throw new ModelReadException(path, $"{what} is {length} bytes, over the limit of {maxBytes}");
-        var bytes = File.ReadAllBytes(path);
+        var bytes = ModelFiles.ReadAllBytes(path, maxBytes, what);
         try
         {
             return JsonDocument.Parse(bytes, new JsonDocumentOptions

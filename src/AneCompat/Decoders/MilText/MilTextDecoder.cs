@@ -20,7 +20,7 @@ public static class MilTextDecoder
             if (!info.Exists) throw new ModelReadException(milPath, "model.mil does not exist");
             if (info.Length > Limits.MaxMilTextBytes)
                 throw new ModelReadException(milPath, $"model.mil is {info.Length} bytes, over the {Limits.MaxMilTextBytes}-byte limit");
-            using var reader = new StreamReader(milPath, new UTF8Encoding(false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: true);
+            using var reader = new StreamReader(ModelFiles.OpenRead(milPath), new UTF8Encoding(false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: true);
             using var blobs = new MilBlobReader(modelPathRoot, warnings);
             var parser = new MilTextParser(new MilTokenizer(reader, milPath), blobs, functionPrefix);
             return parser.ParseProgram();

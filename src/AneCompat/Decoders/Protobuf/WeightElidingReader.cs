@@ -32,7 +32,7 @@ public static class WeightElidingReader
         var structure = new MemoryStream();
         try
         {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, System.IO.FileOptions.SequentialScan);
+            using var file = ModelFiles.OpenRead(path, System.IO.FileOptions.SequentialScan);
             var reader = new WireReader(file, path);
             var messages = 0;
             CopyMessage(reader, Model.Descriptor, reader.Length, structure, 0, ref messages);

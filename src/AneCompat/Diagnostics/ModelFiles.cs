@@ -1,0 +1,35 @@
+namespace AneCompat.Diagnostics;
+
+/// <summary>
+/// Opens files found in or named by a model. A FIFO or device put where a model file should be would block the
+/// open (or never end); on Unix such entries report a length of 0, as an empty file does, so nothing of length 0 is
+/// ever opened: it is reported as empty instead. Every decoder reads through here.
+/// </summary>
+public static class ModelFiles
+{
+    public static FileStream OpenRead(string path, FileOptions options = FileOptions.None)
+    {
+        EnsureNotEmpty(path);
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, options);
+    }
+
+    /// <summary>The whole file, refused above <paramref name="maxBytes"/> before anything is read.</summary>
+    public static byte[] ReadAllBytes(string path, long maxBytes, string what)
+    {
+        var length = EnsureNotEmpty(path);
+        if (length > maxBytes)
+            throw new ModelReadException(path, $"{what} is {length} bytes, over the limit of {maxBytes}");
+        using var stream = OpenRead(path);
+        var bytes = new byte[length];
+        stream.ReadExactly(bytes);
+        return bytes;
+    }
+
+    private static long EnsureNotEmpty(string path)
+    {
+        var length = new FileInfo(path).Length;
+        if (length == 0)
+            throw new ModelReadException(path, "file is empty (or not a regular file)");
+        return length;
+    }
+}
