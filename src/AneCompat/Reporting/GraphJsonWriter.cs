@@ -28,15 +28,7 @@ public static class GraphJsonWriter
             j.WriteStartArray("ops");
             foreach (var op in graph.AllOps()) WriteOp(j, op);
             j.WriteEndArray();
-            j.WriteStartArray("warnings");
-            foreach (var warning in graph.Warnings)
-            {
-                j.WriteStartObject();
-                j.WriteString("code", warning.Code);
-                j.WriteString("message", warning.Message);
-                j.WriteEndObject();
-            }
-            j.WriteEndArray();
+            ReadWarningJson.Write(j, graph.Warnings);
             j.WriteEndObject();
         }
         w.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));

@@ -125,15 +125,7 @@ public static class JsonReportWriter
         foreach (var n in r.Notes) w.WriteStringValue(n);
         w.WriteEndArray();
 
-        w.WriteStartArray("warnings");
-        foreach (var warning in r.Warnings)
-        {
-            w.WriteStartObject();
-            w.WriteString("code", warning.Code);
-            w.WriteString("message", warning.Message);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        ReadWarningJson.Write(w, r.Warnings);
         w.WriteEndObject();
     }
 
