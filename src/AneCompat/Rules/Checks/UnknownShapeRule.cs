@@ -1,0 +1,26 @@
+using AneCompat.Graph;
+
+namespace AneCompat.Rules.Checks;
+
+/// <summary>
+/// SHAPE-UNKNOWN (ANECompat-internal): an op whose output shape is not known statically (shape inference stopped,
+/// a flexible input axis, a dynamic op) cannot be judged by the shape rules. Said as such rather than passed silently.
+/// </summary>
+public sealed class UnknownShapeRule : IOpRule
+{
+    public IReadOnlyList<string> RuleIds { get; } = new[] { "SHAPE-UNKNOWN" };
+    public IReadOnlyCollection<string> Kinds { get; } = Array.Empty<string>();
+
+    public IEnumerable<Finding> Check(OpContext ctx)
+    {
+        if (!Precision.IsComputeOp(ctx)) yield break;
+        foreach (var output in ctx.Op.Outputs)
+        {
+            if (output.Type.Kind != ValueKind.Tensor || output.Type.Shape.IsKnown) continue;
+            var what = output.Type.Shape.Rank is null ? "rank and shape are" : $"shape {output.Type.Shape} is";
+            yield return ctx.Report("SHAPE-UNKNOWN",
+                $"{ctx.Label}: the {what} not known statically for output '{output.Name}', so RANK-MAX5 and DIM-AXIS-MAX could not be checked on it.");
+            yield break;
+        }
+    }
+}
