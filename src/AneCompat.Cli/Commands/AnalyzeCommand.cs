@@ -71,9 +71,17 @@ public static class AnalyzeCommand
             var dir = parse.GetValue(logDir);
             if (Directory.Exists(path) && !ModelLocator.IsModelFolder(path))
             {
-                if (allTargets || fmt != "text" || !string.IsNullOrEmpty(file))
-                    return Fail(error, "a folder of models gets a one-line-per-model text summary (and LOGDIR reports per model); --target all, --format and --output need a single model");
-                return FolderAnalysis.Run(path, chip, computeUnits, dir, output, error);
+                if (allTargets || !FolderAnalysis.Formats.Contains(fmt))
+                    return Fail(error, $"a folder of models is written as {string.Join(", ", FolderAnalysis.Formats)} for one target; --target all and --format html need a single model");
+                try
+                {
+                    return FolderAnalysis.Run(path, chip, computeUnits, dir, fmt, file, output, error);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    error.WriteLine($"anecompat: cannot write output: {e.Message}");
+                    return ExitCodes.OtherError;
+                }
             }
             return CommandSupport.WithModel(path, error, graph =>
             {
