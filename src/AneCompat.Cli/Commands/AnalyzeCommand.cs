@@ -21,7 +21,7 @@ public static class AnalyzeCommand
 
     public static void Configure(RootCommand root)
     {
-        var model = new Argument<string>("MODELPATH") { Description = "A .mlmodel file, .mlpackage or .mlmodelc folder — or a folder / app bundle of models, analysed one line per model.", Arity = ArgumentArity.ZeroOrOne };
+        var model = new Argument<string>("MODELPATH") { Description = "A .mlmodel file, .mlpackage or .mlmodelc folder — or a folder / app bundle of models: one line per model, or one JSON / SARIF document for all of them.", Arity = ArgumentArity.ZeroOrOne };
         var logDir = new Argument<string>("LOGDIR") { Description = "Folder that receives report.json, report.sarif, report.html and segments.txt.", Arity = ArgumentArity.ZeroOrOne };
         var target = new Option<string>("--target", "-t")
         {
