@@ -77,6 +77,8 @@ public class FolderAnalysisTests
     {
         using var t = new TempDir();
         var app = MixedApp(t);
+        // A second partial model, so that no two summary counts are equal.
+        File.Copy(Corpus.Path("custom-layer-swish/NeuralMcNeuralNet.mlmodel"), Path.Combine(app, "Models", "Swish2.mlmodel"));
         var r = CliRunner.Run(app, "--format", "json");
         Assert.Equal(3, r.ExitCode);
         using var doc = JsonDocument.Parse(r.Stdout);
@@ -89,11 +91,12 @@ public class FolderAnalysisTests
         Assert.Equal("all", root.GetProperty("computeUnits").GetString());
 
         var models = root.GetProperty("models").EnumerateArray().ToList();
-        Assert.Equal(3, models.Count);
+        Assert.Equal(4, models.Count);
         int StatusOf(string relative) => models.Single(m => m.GetProperty("model").GetProperty("path").GetString() == Path.Combine(app, relative))
             .GetProperty("status").GetProperty("code").GetInt32();
         Assert.Equal(0, StatusOf("Models/MNIST.mlmodel"));
         Assert.Equal(1, StatusOf("Swish.mlmodel"));
+        Assert.Equal(1, StatusOf("Models/Swish2.mlmodel"));
         Assert.Equal(2, StatusOf("Argmax.mlmodelc"));
 
         // Each entry is the model's own report, exactly as `anecompat MODEL --format json` writes it.
@@ -112,7 +115,7 @@ public class FolderAnalysisTests
 
         var summary = root.GetProperty("summary");
         Assert.Equal(1, summary.GetProperty("fullyCompatible").GetInt32());
-        Assert.Equal(1, summary.GetProperty("partial").GetInt32());
+        Assert.Equal(2, summary.GetProperty("partial").GetInt32());
         Assert.Equal(1, summary.GetProperty("notCompatible").GetInt32());
         Assert.Equal(1, summary.GetProperty("unreadable").GetInt32());
         Assert.Equal(3, summary.GetProperty("worstExitCode").GetInt32());
