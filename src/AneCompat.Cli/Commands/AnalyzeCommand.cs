@@ -21,7 +21,7 @@ public static class AnalyzeCommand
 
     public static void Configure(RootCommand root)
     {
-        var model = new Argument<string>("MODELPATH") { Description = "A .mlmodel file, .mlpackage or .mlmodelc folder — or a folder / app bundle of models, analysed one line per model.", Arity = ArgumentArity.ZeroOrOne };
+        var model = new Argument<string>("MODELPATH") { Description = "A .mlmodel file, .mlpackage or .mlmodelc folder — or a folder / app bundle of models: one line per model, or one JSON / SARIF document for all of them.", Arity = ArgumentArity.ZeroOrOne };
         var logDir = new Argument<string>("LOGDIR") { Description = "Folder that receives report.json, report.sarif, report.html and segments.txt.", Arity = ArgumentArity.ZeroOrOne };
         var target = new Option<string>("--target", "-t")
         {
@@ -71,9 +71,17 @@ public static class AnalyzeCommand
             var dir = parse.GetValue(logDir);
             if (Directory.Exists(path) && !ModelLocator.IsModelFolder(path))
             {
-                if (allTargets || fmt != "text" || !string.IsNullOrEmpty(file))
-                    return Fail(error, "a folder of models gets a one-line-per-model text summary (and LOGDIR reports per model); --target all, --format and --output need a single model");
-                return FolderAnalysis.Run(path, chip, computeUnits, dir, output, error);
+                if (allTargets || !FolderAnalysis.Formats.Contains(fmt))
+                    return Fail(error, $"a folder of models is written as {string.Join(", ", FolderAnalysis.Formats)} for one target; --target all and --format html need a single model");
+                try
+                {
+                    return FolderAnalysis.Run(path, chip, computeUnits, dir, fmt, file, output, error);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    error.WriteLine($"anecompat: cannot write output: {e.Message}");
+                    return ExitCodes.OtherError;
+                }
             }
             return CommandSupport.WithModel(path, error, graph =>
             {

@@ -1,5 +1,7 @@
 using AneCompat.Containers;
+using System.Text;
 using AneCompat.Diagnostics;
+using AneCompat.Output;
 using AneCompat.Planning;
 using AneCompat.Reporting;
 using AneCompat.Rules;
@@ -8,13 +10,18 @@ using AneCompat.Targets;
 namespace AneCompat.Cli.Commands;
 
 /// <summary>
-/// <c>anecompat FOLDER [LOGDIR]</c> for a folder or app bundle full of models: one line per model, a summary, and the
-/// worst exit code (an unreadable model counts as 3, so a CI gate notices it). LOGDIR gets one sub-folder of reports per
-/// model, named after the model's path inside FOLDER.
+/// <c>anecompat FOLDER [LOGDIR]</c> for a folder or app bundle full of models: one line per model and a summary, or
+/// with <c>--format json|sarif</c> one document covering every model, and the worst exit code (an unreadable model
+/// counts as 3, so a CI gate notices it). LOGDIR gets one sub-folder of reports per model, named after the model's
+/// path inside FOLDER.
 /// </summary>
 public static class FolderAnalysis
 {
-    public static int Run(string folder, ChipProfile target, ComputeUnits units, string? logDir, TextWriter output, TextWriter error)
+    /// <summary>The formats a folder can be written in: text lines, or one JSON / SARIF document for the whole folder.</summary>
+    public static readonly IReadOnlyList<string> Formats = new[] { "text", "json", "sarif" };
+
+    /// <param name="file">--output: the folder document is written there atomically, never over one of the models.</param>
+    public static int Run(string folder, ChipProfile target, ComputeUnits units, string? logDir, string format, string? file, TextWriter output, TextWriter error)
     {
         IReadOnlyList<string> models;
         try
@@ -33,33 +40,54 @@ public static class FolderAnalysis
         }
 
         var root = Path.GetFullPath(folder);
-        var worst = 0;
-        var counts = new int[4];
+        // Text lines stream to standard output as models are read; for --output they are gathered and written at once.
+        var toFile = !string.IsNullOrEmpty(file);
+        var lines = format != "text" ? TextWriter.Null : toFile ? new StringWriter() : output;
+        var reports = new List<Report>();
+        var unreadable = new List<UnreadableModel>();
         foreach (var path in models)
         {
             var relative = Path.GetRelativePath(root, path);
-            int code;
             try
             {
                 var graph = ModelReader.Read(path);
                 var report = ReportBuilder.Analyze(graph, target, units);
-                code = (int)report.Status;
+                reports.Add(report);
                 var rules = report.Rules.Where(r => r.Effect.BlocksAne()).Select(r => r.RuleId).Take(4).ToList();
-                output.WriteLine($"{code} {report.Status.ToName(),-17} {relative}: {report.Counts.AneOps}/{report.Counts.ComputeOps} compute ops on the ANE"
+                lines.WriteLine($"{(int)report.Status} {report.Status.ToName(),-17} {relative}: {report.Counts.AneOps}/{report.Counts.ComputeOps} compute ops on the ANE"
                     + (rules.Count > 0 ? $"; off the ANE because of {string.Join(", ", rules)}" : ""));
                 if (!string.IsNullOrEmpty(logDir))
                     LogDirWriter.Write(report, Path.Combine(logDir, SafeFolderName(relative)), models);
             }
             catch (ModelReadException e)
             {
-                code = ExitCodes.ReadError;
-                output.WriteLine($"3 {"unreadable",-17} {relative}: {e.Problem}");
+                unreadable.Add(new UnreadableModel(path, e.Message));
+                lines.WriteLine($"3 {"unreadable",-17} {relative}: {e.Problem}");
             }
-            counts[Math.Min(code, 3)]++;
-            worst = Math.Max(worst, code);
         }
-        output.WriteLine($"{models.Count} model(s) on {target.Name}: {counts[0]} fully compatible, {counts[1]} partially, {counts[2]} not compatible, {counts[3]} unreadable");
-        return worst;
+        var result = new FolderReport(root, target, units, reports, unreadable);
+        switch (format)
+        {
+            case "json": WriteDocument(file, output, s => JsonReportWriter.Write(result, s), models); break;
+            case "sarif": WriteDocument(file, output, s => SarifReportWriter.Write(result, s), models); break;
+            default:
+                lines.WriteLine($"{models.Count} model(s) on {target.Name}: {result.CountWith(CompatibilityStatus.FullyCompatible)} fully compatible, "
+                    + $"{result.CountWith(CompatibilityStatus.Partial)} partially, {result.CountWith(CompatibilityStatus.NotCompatible)} not compatible, {unreadable.Count} unreadable");
+                if (toFile) AtomicFile.WriteAllBytes(file!, new UTF8Encoding(false).GetBytes(lines.ToString()!), models);
+                break;
+        }
+        return result.WorstExitCode;
+    }
+
+    /// <summary>To <paramref name="file"/> atomically (every model protected), else to standard output.</summary>
+    private static void WriteDocument(string? file, TextWriter output, Action<Stream> write, IReadOnlyList<string> models)
+    {
+        if (!string.IsNullOrEmpty(file)) { AtomicFile.Write(file, write, models); return; }
+        using var ms = new MemoryStream();
+        write(ms);
+        output.Write(Encoding.UTF8.GetString(ms.ToArray()));
+        output.WriteLine();
+        output.Flush();
     }
 
     /// <summary>A folder name for one model's reports: its relative path with separators flattened.</summary>

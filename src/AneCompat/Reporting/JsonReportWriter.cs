@@ -8,6 +8,8 @@ namespace AneCompat.Reporting;
 /// <summary>
 /// <c>--format json</c>: the report as versioned JSON with camelCase names. The shape is documented in
 /// docs/report-schema.md and docs/report-schema.json; bump <see cref="SchemaVersion"/> on any incompatible change.
+/// A folder of models is one document whose <c>models</c> array holds each model's report object exactly as written
+/// for a single model (<c>$defs/folderReport</c> in the schema).
 /// </summary>
 public static class JsonReportWriter
 {
@@ -30,14 +32,44 @@ public static class JsonReportWriter
         return System.Text.Encoding.UTF8.GetString(ms.ToArray());
     }
 
+    /// <summary>The folder document: shared target and settings, every readable model's report, the unreadable ones and a summary.</summary>
+    public static void Write(FolderReport folder, Stream stream, bool indented = true)
+    {
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        w.WriteStartObject();
+        w.WriteNumber("schemaVersion", SchemaVersion);
+        WriteTool(w, ReportBuilder.ToolVersion);
+        w.WriteString("folder", folder.Folder);
+        WriteTarget(w, folder.Target);
+        w.WriteString("computeUnits", folder.ComputeUnits.ToName());
+        w.WriteStartArray("models");
+        foreach (var r in folder.Models) WriteReport(w, r);
+        w.WriteEndArray();
+        w.WriteStartArray("unreadable");
+        foreach (var u in folder.Unreadable)
+        {
+            w.WriteStartObject();
+            w.WriteString("path", u.Path);
+            w.WriteString("error", u.Error);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartObject("summary");
+        w.WriteNumber("fullyCompatible", folder.CountWith(CompatibilityStatus.FullyCompatible));
+        w.WriteNumber("partial", folder.CountWith(CompatibilityStatus.Partial));
+        w.WriteNumber("notCompatible", folder.CountWith(CompatibilityStatus.NotCompatible));
+        w.WriteNumber("unreadable", folder.Unreadable.Count);
+        w.WriteNumber("worstExitCode", folder.WorstExitCode);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>One model's report object, written into <paramref name="w"/> as a document of its own or an array element.</summary>
     internal static void WriteReport(Utf8JsonWriter w, Report r)
     {
         w.WriteStartObject();
         w.WriteNumber("schemaVersion", SchemaVersion);
-        w.WriteStartObject("tool");
-        w.WriteString("name", "anecompat");
-        w.WriteString("version", r.ToolVersion);
-        w.WriteEndObject();
+        WriteTool(w, r.ToolVersion);
 
         w.WriteStartObject("model");
         w.WriteString("path", r.Model.Path);
@@ -58,13 +90,7 @@ public static class JsonReportWriter
         w.WriteEndArray();
         w.WriteEndObject();
 
-        w.WriteStartObject("target");
-        w.WriteString("name", r.Target.Name);
-        w.WriteString("deviceClass", r.Target.Device == Targets.DeviceClass.Mac ? "mac" : "iphone");
-        w.WriteString("aneGeneration", r.Target.Generation.ToString().ToLowerInvariant());
-        w.WriteNumber("aneCores", r.Target.AneCores);
-        w.WriteEndObject();
-
+        WriteTarget(w, r.Target);
         w.WriteString("computeUnits", r.ComputeUnits.ToName());
         w.WriteStartObject("status");
         w.WriteNumber("code", (int)r.Status);
@@ -126,6 +152,24 @@ public static class JsonReportWriter
         w.WriteEndArray();
 
         ReadWarningJson.Write(w, r.Warnings);
+        w.WriteEndObject();
+    }
+
+    private static void WriteTool(Utf8JsonWriter w, string version)
+    {
+        w.WriteStartObject("tool");
+        w.WriteString("name", "anecompat");
+        w.WriteString("version", version);
+        w.WriteEndObject();
+    }
+
+    private static void WriteTarget(Utf8JsonWriter w, Targets.ChipProfile target)
+    {
+        w.WriteStartObject("target");
+        w.WriteString("name", target.Name);
+        w.WriteString("deviceClass", target.Device == Targets.DeviceClass.Mac ? "mac" : "iphone");
+        w.WriteString("aneGeneration", target.Generation.ToString().ToLowerInvariant());
+        w.WriteNumber("aneCores", target.AneCores);
         w.WriteEndObject();
     }
 

@@ -9,18 +9,46 @@ namespace AneCompat.Reporting;
 /// <summary>
 /// <c>--format sarif</c>: SARIF 2.1.0 that GitHub code scanning accepts. One result per finding; each result points
 /// at the model file (artifactLocation) and names the op (logicalLocation). Rule descriptors come from the findings
-/// themselves (rule id, effect, first message, fix hint, sources), so the file needs no help URI.
+/// themselves (rule id, effect, first message, fix hint, sources), so the file needs no help URI. A folder of models is
+/// one log with one run whose results cover every model.
 /// </summary>
 public static class SarifReportWriter
 {
     public const string SchemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
 
+    /// <summary>The rule that reports a model of a folder that could not be read, so code scanning shows it.</summary>
+    public const string ReadErrorRuleId = "READ-ERROR";
+
     /// <param name="artifactUri">How results name the model file; defaults to <see cref="ArtifactUri"/> of the report's model path.</param>
     public static void Write(Report report, Stream stream, string? artifactUri = null)
     {
         var uri = artifactUri ?? ArtifactUri(report.Model.Path, Environment.CurrentDirectory);
+        WriteLog(stream, report.ToolVersion, new[] { (report, uri) }, Array.Empty<(UnreadableModel, string)>(),
+            report.Target, report.ComputeUnits, (int)report.Status);
+    }
+
+    /// <summary>
+    /// One run over every model of a folder: results of all models (each pointing at its own model file), rules
+    /// merged by id, and a <see cref="ReadErrorRuleId"/> error for each unreadable model.
+    /// </summary>
+    /// <param name="baseDir">Folder that artifact URIs are relative to (see <see cref="ArtifactUri"/>); defaults to the working folder.</param>
+    public static void Write(FolderReport folder, Stream stream, string? baseDir = null)
+    {
+        var dir = baseDir ?? Environment.CurrentDirectory;
+        WriteLog(stream, ReportBuilder.ToolVersion,
+            folder.Models.Select(r => (r, ArtifactUri(r.Model.Path, dir))).ToList(),
+            folder.Unreadable.Select(u => (u, ArtifactUri(u.Path, dir))).ToList(),
+            folder.Target, folder.ComputeUnits, folder.WorstExitCode);
+    }
+
+    /// <param name="status">runs[].properties.status: the model's status, or a folder's worst exit code.</param>
+    private static void WriteLog(Stream stream, string toolVersion, IReadOnlyList<(Report Report, string Uri)> models,
+        IReadOnlyList<(UnreadableModel Model, string Uri)> unreadable, Targets.ChipProfile target, Planning.ComputeUnits units, int status)
+    {
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-        var ruleIndex = report.Rules.Select((r, i) => (r.RuleId, i)).ToDictionary(x => x.RuleId, x => x.i, StringComparer.Ordinal);
+        // A rule seen in several models is described once, from the first model that uses it.
+        var rules = models.SelectMany(m => m.Report.Rules).DistinctBy(r => r.RuleId, StringComparer.Ordinal).ToList();
+        var ruleIndex = rules.Select((r, i) => (r.RuleId, i)).ToDictionary(x => x.RuleId, x => x.i, StringComparer.Ordinal);
 
         w.WriteStartObject();
         w.WriteString("$schema", SchemaUri);
@@ -31,32 +59,43 @@ public static class SarifReportWriter
         w.WriteStartObject("tool");
         w.WriteStartObject("driver");
         w.WriteString("name", "anecompat");
-        w.WriteString("version", report.ToolVersion);
-        w.WriteString("semanticVersion", report.ToolVersion);
+        w.WriteString("version", toolVersion);
+        w.WriteString("semanticVersion", toolVersion);
         w.WriteStartArray("rules");
-        foreach (var rule in report.Rules) WriteRule(w, rule);
+        foreach (var rule in rules) WriteRule(w, rule);
+        if (unreadable.Count > 0) WriteReadErrorRule(w);
         w.WriteEndArray();
         w.WriteEndObject();
         w.WriteEndObject();
 
         w.WriteStartArray("artifacts");
-        w.WriteStartObject();
-        w.WriteStartObject("location");
-        w.WriteString("uri", uri);
-        w.WriteEndObject();
-        w.WriteEndObject();
+        foreach (var uri in models.Select(m => m.Uri).Concat(unreadable.Select(u => u.Uri)))
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("location");
+            w.WriteString("uri", uri);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
         w.WriteEndArray();
 
         w.WriteStartArray("results");
-        foreach (var f in report.ModelFindings) WriteResult(w, f, null, uri, ruleIndex);
-        foreach (var op in report.Ops)
-            foreach (var f in op.Findings) WriteResult(w, f, op, uri, ruleIndex);
+        var artifact = 0;
+        foreach (var (report, uri) in models)
+        {
+            var location = new ArtifactRef(uri, artifact++);
+            foreach (var f in report.ModelFindings) WriteResult(w, f, null, location, ruleIndex);
+            foreach (var op in report.Ops)
+                foreach (var f in op.Findings) WriteResult(w, f, op, location, ruleIndex);
+        }
+        foreach (var (model, uri) in unreadable)
+            WriteReadErrorResult(w, model, new ArtifactRef(uri, artifact++), rules.Count);
         w.WriteEndArray();
 
         w.WriteStartObject("properties");
-        w.WriteString("target", report.Target.Name);
-        w.WriteString("computeUnits", Planning.ComputeUnitNames.ToName(report.ComputeUnits));
-        w.WriteNumber("status", (int)report.Status);
+        w.WriteString("target", target.Name);
+        w.WriteString("computeUnits", Planning.ComputeUnitNames.ToName(units));
+        w.WriteNumber("status", status);
         w.WriteEndObject();
 
         w.WriteEndObject();
@@ -108,7 +147,60 @@ public static class SarifReportWriter
         w.WriteEndObject();
     }
 
-    private static void WriteResult(Utf8JsonWriter w, Finding f, ReportOp? op, string uri, Dictionary<string, int> ruleIndex)
+    /// <summary>A model file as results point at it: its URI and its index in runs[].artifacts.</summary>
+    private readonly record struct ArtifactRef(string Uri, int Index);
+
+    private static void WriteReadErrorRule(Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", ReadErrorRuleId);
+        w.WriteString("name", RuleName(ReadErrorRuleId));
+        w.WriteStartObject("shortDescription");
+        w.WriteString("text", $"{ReadErrorRuleId}: the model could not be read");
+        w.WriteEndObject();
+        w.WriteStartObject("fullDescription");
+        w.WriteString("text", "The file is missing, truncated, corrupt or over a limit, so nothing about its ANE placement is known.");
+        w.WriteEndObject();
+        w.WriteStartObject("help");
+        w.WriteString("text", "Fix: replace the file with a model Core ML can load (re-export or re-compile it); the result message says what is wrong.");
+        w.WriteEndObject();
+        w.WriteStartObject("defaultConfiguration");
+        w.WriteString("level", "error");
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void WriteReadErrorResult(Utf8JsonWriter w, UnreadableModel model, ArtifactRef location, int ruleIndex)
+    {
+        w.WriteStartObject();
+        w.WriteString("ruleId", ReadErrorRuleId);
+        w.WriteNumber("ruleIndex", ruleIndex);
+        w.WriteString("level", "error");
+        w.WriteStartObject("message");
+        w.WriteString("text", model.Error);
+        w.WriteEndObject();
+        w.WriteStartArray("locations");
+        w.WriteStartObject();
+        WritePhysicalLocation(w, location);
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteStartObject("partialFingerprints");
+        w.WriteString("anecompatFinding/v1", Fingerprint(ReadErrorRuleId));
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void WritePhysicalLocation(Utf8JsonWriter w, ArtifactRef location)
+    {
+        w.WriteStartObject("physicalLocation");
+        w.WriteStartObject("artifactLocation");
+        w.WriteString("uri", location.Uri);
+        w.WriteNumber("index", location.Index);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void WriteResult(Utf8JsonWriter w, Finding f, ReportOp? op, ArtifactRef location, Dictionary<string, int> ruleIndex)
     {
         w.WriteStartObject();
         w.WriteString("ruleId", f.RuleId);
@@ -120,12 +212,7 @@ public static class SarifReportWriter
         w.WriteEndObject();
         w.WriteStartArray("locations");
         w.WriteStartObject();
-        w.WriteStartObject("physicalLocation");
-        w.WriteStartObject("artifactLocation");
-        w.WriteString("uri", uri);
-        w.WriteNumber("index", 0);
-        w.WriteEndObject();
-        w.WriteEndObject();
+        WritePhysicalLocation(w, location);
         w.WriteStartArray("logicalLocations");
         w.WriteStartObject();
         if (op is null)

@@ -4,7 +4,7 @@ namespace AneCompat.Tests.Support;
 
 /// <summary>
 /// Validates JSON against the subset of JSON Schema 2020-12 that docs/report-schema.json uses: type (one or a list),
-/// const, enum, required, properties, additionalProperties: false, items, $ref to #/$defs/…, minimum, maximum.
+/// const, enum, required, properties, additionalProperties: false, items, $ref to # or #/$defs/…, minimum, maximum.
 /// Any other keyword makes validation fail loudly, so the schema cannot use something this checker ignores.
 /// </summary>
 public sealed class MiniJsonSchema(JsonElement root)
@@ -19,6 +19,14 @@ public sealed class MiniJsonSchema(JsonElement root)
         return errors;
     }
 
+    /// <summary>Validates against one <c>$defs</c> entry (such as the folder document), whose <c>$ref</c>s resolve in the whole schema.</summary>
+    public List<string> Validate(JsonElement value, string defName)
+    {
+        var errors = new List<string>();
+        Check(root.GetProperty("$defs").GetProperty(defName), value, "$", errors);
+        return errors;
+    }
+
     private void Check(JsonElement schema, JsonElement value, string path, List<string> errors)
     {
         foreach (var kw in schema.EnumerateObject())
@@ -29,8 +37,8 @@ public sealed class MiniJsonSchema(JsonElement root)
         {
             var name = r.GetString()!;
             const string prefix = "#/$defs/";
-            if (!name.StartsWith(prefix, StringComparison.Ordinal)) throw new InvalidOperationException($"unsupported $ref {name}");
-            Check(root.GetProperty("$defs").GetProperty(name[prefix.Length..]), value, path, errors);
+            if (name != "#" && !name.StartsWith(prefix, StringComparison.Ordinal)) throw new InvalidOperationException($"unsupported $ref {name}");
+            Check(name == "#" ? root : root.GetProperty("$defs").GetProperty(name[prefix.Length..]), value, path, errors);
         }
         if (schema.TryGetProperty("type", out var type))
         {
