@@ -45,11 +45,17 @@ public static class AnalyzeCommand
         root.Options.Add(units);
         root.Options.Add(format);
         root.Options.Add(outputFile);
+        var exitZero = new Option<bool>("--exit-zero")
+        {
+            Description = "Exit 0 whatever the verdict (0, 1 or 2), like a linter's --exit-zero: report without failing. Read and argument errors keep their codes.",
+        };
+        root.Options.Add(exitZero);
 
         root.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
+            int Verdict(int status) => parse.GetValue(exitZero) && status is >= 0 and <= 2 ? ExitCodes.FullyCompatible : status;
             var path = parse.GetValue(model);
             if (string.IsNullOrEmpty(path))
                 return Fail(error, "no model path given. Usage: anecompat MODELPATH [LOGDIR]; see anecompat --help");
@@ -75,7 +81,7 @@ public static class AnalyzeCommand
                     return Fail(error, $"a folder of models is written as {string.Join(", ", FolderAnalysis.Formats)} for one target; --target all and --format html need a single model");
                 try
                 {
-                    return FolderAnalysis.Run(path, chip, computeUnits, dir, fmt, file, output, error);
+                    return Verdict(FolderAnalysis.Run(path, chip, computeUnits, dir, fmt, file, output, error));
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -88,11 +94,11 @@ public static class AnalyzeCommand
                 try
                 {
                     var inputs = new[] { graph.SourcePath };
-                    if (allTargets) return RunMatrix(graph, computeUnits, file, dir, output, inputs);
+                    if (allTargets) return Verdict(RunMatrix(graph, computeUnits, file, dir, output, inputs));
                     var report = ReportBuilder.Analyze(graph, chip, computeUnits);
                     Emit(file, output, fmt, report, inputs);
                     if (!string.IsNullOrEmpty(dir)) LogDirWriter.Write(report, dir, inputs);
-                    return (int)report.Status;
+                    return Verdict((int)report.Status);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {

@@ -241,3 +241,30 @@ public class FolderAnalysisTests
         foreach (var d in Directory.GetDirectories(from)) CopyDir(d, Path.Combine(to, Path.GetFileName(d)));
     }
 }
+
+/// <summary>The README's main job: the shipped sample, whose verdict is partial, and --exit-zero for reporting without failing.</summary>
+public class SampleModelTests
+{
+    private static string Sample => Path.Combine(Corpus.RepoRoot, "samples", "tiny-convnet.mlmodel");
+
+    [Fact]
+    public void SampleIsPartialBecauseOfItsBroadcastableLayerAndSaysHowToFixIt()
+    {
+        var r = CliRunner.Run(Sample);
+        Assert.Equal(1, r.ExitCode);
+        Assert.StartsWith("1 partially compatible", r.Stdout);
+        Assert.Contains("NN-BROADCASTABLE-ND", r.Stdout);
+        Assert.Contains("Replace with Core ML 2 layers", r.Stdout);
+    }
+
+    [Fact]
+    public void ExitZeroKeepsTheReportButNotTheStatus()
+    {
+        var r = CliRunner.Run(Sample, "--exit-zero");
+        Assert.Equal(0, r.ExitCode);
+        Assert.StartsWith("1 partially compatible", r.Stdout);
+        // Read errors are not verdicts: they keep exit code 3.
+        using var t = new TempDir();
+        Assert.Equal(3, CliRunner.Run(t.File("missing.mlmodel"), "--exit-zero").ExitCode);
+    }
+}
