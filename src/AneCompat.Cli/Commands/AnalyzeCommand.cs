@@ -1,9 +1,7 @@
 using System.CommandLine;
-using System.Text;
 using AneCompat.Cli.Rendering;
 using AneCompat.Containers;
 using AneCompat.Graph;
-using AneCompat.Output;
 using AneCompat.Planning;
 using AneCompat.Reporting;
 using AneCompat.Targets;
@@ -113,7 +111,7 @@ public static class AnalyzeCommand
     private static int RunMatrix(ModelGraph graph, ComputeUnits units, string? file, string? dir, TextWriter output, string[] inputs)
     {
         var reports = ChipProfiles.All.Select(p => ReportBuilder.Analyze(graph, p, units)).ToList();
-        WriteTo(file, output, w => TextReportRenderer.WriteMatrix(reports, w), inputs);
+        CommandOutput.WriteText(file, output, w => TextReportRenderer.WriteMatrix(reports, w), inputs);
         if (!string.IsNullOrEmpty(dir)) LogDirWriter.Write(reports.First(r => r.Target.Name == ChipProfiles.DefaultName), dir, inputs);
         return (int)reports.Max(r => r.Status);
     }
@@ -122,31 +120,11 @@ public static class AnalyzeCommand
     {
         switch (format)
         {
-            case "json": WriteBytes(file, output, s => JsonReportWriter.Write(report, s), inputs); break;
-            case "sarif": WriteBytes(file, output, s => SarifReportWriter.Write(report, s), inputs); break;
-            case "html": WriteBytes(file, output, s => HtmlReportWriter.Write(report, s), inputs); break;
-            default: WriteTo(file, output, w => TextReportRenderer.Write(report, w), inputs); break;
+            case "json": CommandOutput.WriteBytes(file, output, s => JsonReportWriter.Write(report, s), inputs); break;
+            case "sarif": CommandOutput.WriteBytes(file, output, s => SarifReportWriter.Write(report, s), inputs); break;
+            case "html": CommandOutput.WriteBytes(file, output, s => HtmlReportWriter.Write(report, s), inputs); break;
+            default: CommandOutput.WriteText(file, output, w => TextReportRenderer.Write(report, w), inputs); break;
         }
-    }
-
-    private static void WriteBytes(string? file, TextWriter output, Action<Stream> write, string[] inputs)
-    {
-        if (!string.IsNullOrEmpty(file)) { AtomicFile.Write(file, write, inputs); return; }
-        using var ms = new MemoryStream();
-        write(ms);
-        output.Write(Encoding.UTF8.GetString(ms.ToArray()));
-        output.WriteLine();
-        output.Flush();
-    }
-
-    private static void WriteTo(string? file, TextWriter output, Action<TextWriter> write, string[] inputs)
-    {
-        if (string.IsNullOrEmpty(file)) { write(output); output.Flush(); return; }
-        AtomicFile.Write(file, s =>
-        {
-            using var w = new StreamWriter(s, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
-            write(w);
-        }, inputs);
     }
 
     private static int Fail(TextWriter error, string message)

@@ -68,8 +68,8 @@ public static class FolderAnalysis
         var result = new FolderReport(root, target, units, reports, unreadable);
         switch (format)
         {
-            case "json": WriteDocument(file, output, s => JsonReportWriter.Write(result, s), models); break;
-            case "sarif": WriteDocument(file, output, s => SarifReportWriter.Write(result, s), models); break;
+            case "json": CommandOutput.WriteBytes(file, output, s => JsonReportWriter.Write(result, s), models); break;
+            case "sarif": CommandOutput.WriteBytes(file, output, s => SarifReportWriter.Write(result, s), models); break;
             default:
                 lines.WriteLine($"{models.Count} model(s) on {target.Name}: {result.CountWith(CompatibilityStatus.FullyCompatible)} fully compatible, "
                     + $"{result.CountWith(CompatibilityStatus.Partial)} partially, {result.CountWith(CompatibilityStatus.NotCompatible)} not compatible, {unreadable.Count} unreadable");
@@ -77,17 +77,6 @@ public static class FolderAnalysis
                 break;
         }
         return result.WorstExitCode;
-    }
-
-    /// <summary>To <paramref name="file"/> atomically (every model protected), else to standard output.</summary>
-    private static void WriteDocument(string? file, TextWriter output, Action<Stream> write, IReadOnlyList<string> models)
-    {
-        if (!string.IsNullOrEmpty(file)) { AtomicFile.Write(file, write, models); return; }
-        using var ms = new MemoryStream();
-        write(ms);
-        output.Write(Encoding.UTF8.GetString(ms.ToArray()));
-        output.WriteLine();
-        output.Flush();
     }
 
     /// <summary>A folder name for one model's reports: its relative path with separators flattened.</summary>
