@@ -1,3 +1,4 @@
+using AneCompat.Diagnostics;
 using AneCompat.Graph;
 
 namespace AneCompat.Planning;
@@ -190,11 +191,4 @@ public static class CostModel
     private static long? Mul(long? a, long? b) => a is null || b is null || a < 0 || b < 0 ? null : Saturating.Mul(a.Value, b.Value);
 
     private static long? Scale(long? n, double factor) => n is null ? null : (long)Math.Min(long.MaxValue / 2, n.Value * factor);
-}
-
-/// <summary>Saturating arithmetic for sizes from untrusted files: never overflows, caps at long.MaxValue.</summary>
-internal static class Saturating
-{
-    public static long Mul(long a, long b) => a != 0 && b > long.MaxValue / a ? long.MaxValue : a * b;
-    public static long Add(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
 }
