@@ -1,3 +1,4 @@
+using AneCompat.Diagnostics;
 using AneCompat.Planning;
 using AneCompat.Reporting;
 using AneCompat.Rules;
@@ -47,8 +48,8 @@ public static class TextReportRenderer
         }
         else console.WriteLine("No findings.");
 
-        foreach (var n in r.Notes) console.WriteLine("note: " + n);
-        foreach (var w in r.Warnings) console.WriteLine($"warning: {w.Code}: {w.Message}");
+        foreach (var n in r.Notes) console.WriteLine("note: " + SafeText.Escape(n));
+        foreach (var w in r.Warnings) console.WriteLine($"warning: {w.Code}: {SafeText.Escape(w.Message)}");
     }
 
     /// <summary>The matrix for <c>--target all</c>: one row per chip.</summary>
@@ -56,7 +57,7 @@ public static class TextReportRenderer
     {
         var console = ConsoleFactory.Create(writer);
         var first = reports[0];
-        console.WriteLine($"{first.Model.Path} (compute units {first.ComputeUnits.ToName()})");
+        console.WriteLine($"{SafeText.Escape(first.Model.Path)} (compute units {first.ComputeUnits.ToName()})");
         var t = new Table().AddColumns("target", "ANE gen", "status", "on ANE", "eligible", "segments", "switches");
         foreach (var r in reports)
             t.AddRow(Text(r.Target.Name), Text(r.Target.Generation.ToString().ToLowerInvariant()), new Markup(StatusMarkup(r.Status)),
@@ -69,7 +70,7 @@ public static class TextReportRenderer
 
     public static string Verdict(Report r)
     {
-        var name = Path.GetFileName(r.Model.Path.TrimEnd('/', '\\'));
+        var name = SafeText.Escape(Path.GetFileName(r.Model.Path.TrimEnd('/', '\\')));
         return $"{StatusMarkup(r.Status)} — {Markup.Escape(name)} on {Markup.Escape(r.Target.Name)} (compute units {r.ComputeUnits.ToName()}): " +
                $"{r.Placement.Ops} of {r.Placement.OfOps} compute ops predicted on the ANE";
     }
@@ -88,7 +89,9 @@ public static class TextReportRenderer
         _ => "[blue]CPU[/]",
     };
 
-    private static Text Text(string s) => new(s);
+    // Names and messages come from the model (op, function, file names): control characters are escaped so they
+    // cannot move the cursor, recolour the terminal or forge a line.
+    private static Text Text(string s) => new(SafeText.Escape(s));
 
     private static string Pct(double? f) => f is double v ? $"{v * 100:0.#} %" : "n/a";
 

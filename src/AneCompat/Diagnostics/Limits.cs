@@ -47,4 +47,16 @@ public static class Limits
     public const int MaxEntriesInModelFolder = 100_000;
     /// <summary>Elements kept from one inline constant (larger constants are counted, not kept).</summary>
     public const int MaxInlineConstantElements = 4096;
+    /// <summary>
+    /// Characters of one path named inside a model (Manifest.json item path, BLOBFILE / @model_path reference,
+    /// espresso storage), checked before the path is split or resolved. Linux's PATH_MAX.
+    /// </summary>
+    public const int MaxPathLength = 4096;
+    /// <summary>
+    /// Components of one path named inside a model. With <see cref="MaxPathLength"/> this bounds the work of
+    /// resolving it (one link lookup per component), however the path is built.
+    /// </summary>
+    public const int MaxPathComponents = 256;
+    /// <summary>Symbolic links followed while resolving one path before it counts as a loop (the kernel's ELOOP bound).</summary>
+    public const int MaxLinkHops = 40;
 }

@@ -158,7 +158,7 @@ public static class GraphJsonWriter
             foreach (var kv in op.Attributes.OrderBy(k => k.Key, StringComparer.Ordinal))
             {
                 j.WritePropertyName(kv.Key);
-                JsonSerializer.Serialize(j, kv.Value, kv.Value.GetType());
+                JsonSerializer.Serialize(j, kv.Value, kv.Value.GetType(), JsonNumbers.Options);
             }
             j.WriteEndObject();
         }

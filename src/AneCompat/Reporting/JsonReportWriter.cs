@@ -114,7 +114,7 @@ public static class JsonReportWriter
         w.WriteStartObject("switchCost");
         w.WriteNumber("switches", r.Switches);
         w.WriteNumber("msPerBoundary", PlacementHeuristics.BoundaryCostMs);
-        w.WriteNumber("estimatedMs", Math.Round(r.EstimatedSwitchMs, 3));
+        JsonNumbers.Write(w, "estimatedMs", Math.Round(r.EstimatedSwitchMs, 3));
         w.WriteNumber("copyBytes", r.CopyBytes);
         w.WriteEndObject();
 
@@ -266,6 +266,6 @@ public static class JsonReportWriter
 
     private static void WriteNullableNumber(Utf8JsonWriter w, string name, double? value)
     {
-        if (value is null) w.WriteNull(name); else w.WriteNumber(name, value.Value);
+        if (value is null) w.WriteNull(name); else JsonNumbers.Write(w, name, value.Value);
     }
 }
