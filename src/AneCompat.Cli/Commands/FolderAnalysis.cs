@@ -24,16 +24,19 @@ public static class FolderAnalysis
     public static int Run(string folder, ChipProfile target, ComputeUnits units, string? logDir, string format, string? file, TextWriter output, TextWriter error)
     {
         IReadOnlyList<string> models;
+        IReadOnlyList<ModelLocator.UnreadableFolder> unreadableFolders;
         try
         {
-            models = ModelLocator.FindModels(folder);
+            var scan = ModelLocator.Scan(folder);
+            models = scan.Models;
+            unreadableFolders = scan.UnreadableFolders;
         }
         catch (ModelReadException e)
         {
             error.WriteLine($"anecompat: {e.Message}");
             return ExitCodes.ReadError;
         }
-        if (models.Count == 0)
+        if (models.Count == 0 && unreadableFolders.Count == 0)
         {
             error.WriteLine($"anecompat: {Path.GetFullPath(folder)}: no Core ML models (.mlmodel, .mlpackage, .mlmodelc) under this folder");
             return ExitCodes.ReadError;
@@ -72,6 +75,12 @@ public static class FolderAnalysis
                 unreadable.Add(new UnreadableModel(path, e.Message));
                 lines.WriteLine($"3 {"unreadable",-17} {relative}: {e.Problem}");
             }
+        }
+        // A folder that could not be listed may hide models: it is reported like an unreadable model (exit 3).
+        foreach (var f in unreadableFolders)
+        {
+            unreadable.Add(new UnreadableModel(f.Path, new ModelReadException(f.Path, f.Problem).Message));
+            lines.WriteLine($"3 {"unreadable",-17} {SafeText.Escape(Path.GetRelativePath(root, f.Path))}/: {SafeText.Escape(f.Problem)}");
         }
         var result = new FolderReport(root, target, units, reports, unreadable);
         switch (format)

@@ -26,7 +26,7 @@ public static class GraphJsonWriter
             foreach (var kv in graph.Metadata.OrderBy(k => k.Key, StringComparer.Ordinal)) j.WriteString(kv.Key, kv.Value);
             j.WriteEndObject();
             j.WriteStartArray("ops");
-            foreach (var op in graph.AllOps()) WriteOp(j, op);
+            foreach (var op in graph.AllOps()) { WriteOp(j, op); JsonNumbers.FlushWhenFull(j); }
             j.WriteEndArray();
             ReadWarningJson.Write(j, graph.Warnings);
             j.WriteEndObject();

@@ -16,6 +16,15 @@ public static class JsonNumbers
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
+    /// <summary>
+    /// Hands what the writer has buffered to its stream once it passes 64 KiB: Utf8JsonWriter otherwise keeps the
+    /// whole document in memory until disposed, which for a model at the op limit is hundreds of megabytes.
+    /// </summary>
+    public static void FlushWhenFull(Utf8JsonWriter w)
+    {
+        if (w.BytesPending > 1 << 16) w.Flush();
+    }
+
     public static void Write(Utf8JsonWriter w, string name, double value)
     {
         w.WritePropertyName(name);

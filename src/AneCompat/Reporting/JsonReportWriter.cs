@@ -123,7 +123,7 @@ public static class JsonReportWriter
         w.WriteEndArray();
 
         w.WriteStartArray("ops");
-        foreach (var o in r.Ops) WriteOp(w, o);
+        foreach (var o in r.Ops) { WriteOp(w, o); JsonNumbers.FlushWhenFull(w); }
         w.WriteEndArray();
 
         w.WriteStartArray("modelFindings");
