@@ -21,10 +21,10 @@ public static class LayerParameterCheck
     {
         foreach (var op in graph.AllOps())
         {
+            // Global pooling ignores its window fields (files often leave kernel and stride 0).
+            if (op.AttrBool(Attr.Global)) continue;
             foreach (var (name, label) in Windows)
             {
-                // Global pooling ignores its kernel fields (files often leave them 0).
-                if (label == "kernel size" && op.AttrBool(Attr.Global)) continue;
                 var values = Values(op, name);
                 if (values is null) continue;
                 foreach (var v in values)
