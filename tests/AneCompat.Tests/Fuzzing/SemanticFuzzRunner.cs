@@ -19,7 +19,13 @@ namespace AneCompat.Tests.Fuzzing;
 public sealed class SemanticFuzzRunner
 {
     public required ulong RunSeed { get; init; }
-    public TimeSpan CaseTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// The watchdog: a case still running after this fails the run as a hang. 30 s by default — the slowest cases
+    /// (the corpus's largest models, two analyses and five writers) take 3–5 s on a loaded 2-core machine;
+    /// SEMANTIC_FUZZ_TIMEOUT_S changes it for runs beside other work.
+    /// </summary>
+    public TimeSpan CaseTimeout { get; init; } = TimeSpan.FromSeconds(
+        double.TryParse(Environment.GetEnvironmentVariable("SEMANTIC_FUZZ_TIMEOUT_S"), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0 ? s : 30);
     public int Workers { get; init; } = Math.Max(2, Environment.ProcessorCount);
 
     /// <summary>Every chip with every compute-unit setting; each case analyses two of them, picked by its seed.</summary>
