@@ -22,6 +22,25 @@ public static class CostModel
         Linear,
         Matmul,
         Pool,
+        /// <summary>scaled_dot_product_attention: Q·Kᵀ, softmax, ·V from the query, key and value shapes.</summary>
+        Attention,
+    }
+
+    /// <summary>What kind of work an op does, for the placement cost model's CPU-time estimate.</summary>
+    public enum WorkClass
+    {
+        /// <summary>The kind is not modelled: its cost is unknown.</summary>
+        Unknown,
+        /// <summary>No data moves: constants, reshapes, shape queries, casts folded into neighbours.</summary>
+        Metadata,
+        /// <summary>Contiguous copies (concat, slice, pad, gather, cast …): memory traffic only.</summary>
+        Copy,
+        /// <summary>Elements move to new strides (transpose, permute, depth_to_space …).</summary>
+        Strided,
+        /// <summary>Per-element arithmetic: elementwise, activations, normalisation, softmax, reductions, pooling.</summary>
+        Vector,
+        /// <summary>Matrix-unit work: matmul, convolution, inner product, attention.</summary>
+        Matrix,
     }
 
     // Kinds are matched after lower-casing and dropping '_' so MIL, NeuralNetwork and espresso spellings meet
@@ -33,6 +52,7 @@ public static class CostModel
         (Formula.ConvTranspose, 2, new[] { "convtranspose", "deconvolution", "deconv" }),
         (Formula.Linear, 2, new[] { "linear", "innerproduct", "fullyconnected" }),
         (Formula.Matmul, 2, new[] { "matmul", "batchedmatmul", "einsum" }),
+        (Formula.Attention, 2, new[] { "scaleddotproductattention" }),
         (Formula.Pool, 1, new[] { "pooling", "pool", "maxpool", "avgpool", "l2pool", "pooling3d" }),
         (Formula.PerInput, 1, new[] { "globalpooling", "globalavgpool", "globalmaxpool", "reducesum", "reducemean", "reducemax", "reducemin", "reduceprod",
             "reducel1norm", "reducel2norm", "reducelogsum", "reducelogsumexp", "reducesumsquare", "reduceargmax", "reduceargmin", "reduce", "argmax", "argmin" }),
@@ -63,6 +83,35 @@ public static class CostModel
         foreach (var (f, factor, kinds) in rows)
             foreach (var k in kinds) d[k] = (f, factor);
         return d;
+    }
+
+    // Layout ops that move elements to new strides, and ops that are pure metadata, among the Formula.None kinds.
+    private static readonly HashSet<string> StridedKinds = new(StringComparer.Ordinal)
+    {
+        "transpose", "permute", "reorganizedata", "spacetodepth", "depthtospace", "pixelshuffle", "pixelunshuffle", "reverse",
+        "reverseseq", "reversesequence", "slidingwindows",
+    };
+
+    private static readonly HashSet<string> MetadataKinds = new(StringComparer.Ordinal)
+    {
+        "const", "loadconstant", "loadconstantnd", "reshape", "reshapestatic", "reshapedynamic", "reshapelike", "flatten",
+        "flattento2d", "squeeze", "expanddims", "identity", "shape", "getshape",
+    };
+
+    /// <summary>The work class of an op's kind (see <see cref="WorkClass"/>).</summary>
+    public static WorkClass Classify(Op op)
+    {
+        var kind = Normalize(op.Kind);
+        if (kind.StartsWith("constexpr", StringComparison.Ordinal)) return WorkClass.Metadata;
+        if (!Table.TryGetValue(kind, out var entry)) return WorkClass.Unknown;
+        return entry.Formula switch
+        {
+            Formula.None when MetadataKinds.Contains(kind) => WorkClass.Metadata,
+            Formula.None when StridedKinds.Contains(kind) => WorkClass.Strided,
+            Formula.None => WorkClass.Copy,
+            Formula.Conv or Formula.ConvTranspose or Formula.Linear or Formula.Matmul or Formula.Attention => WorkClass.Matrix,
+            _ => WorkClass.Vector,
+        };
     }
 
     private static string Normalize(string kind) => kind.Replace("_", "", StringComparison.Ordinal).ToLowerInvariant();
@@ -96,6 +145,7 @@ public static class CostModel
             Formula.Linear => Linear(op),
             Formula.Matmul => Matmul(op),
             Formula.Pool => Pool(op),
+            Formula.Attention => Attention(op),
             _ => null,
         };
     }
@@ -168,6 +218,24 @@ public static class CostModel
         var transposeX = op.Arg("transpose_x")?.Constant?.AsBool() ?? false;
         var k = transposeX && x.Rank >= 2 ? x[-2].Size : x[-1].Size;
         return Mul(OutputElements(op), k) is long v ? Saturating.Mul(v, 2) : null;
+    }
+
+    /// <summary>
+    /// scaled_dot_product_attention, query [..., L, E], key [..., S, E], value [..., S, Ev]: 2·L·S·E for Q·Kᵀ,
+    /// 2·L·S·Ev for the product with V, and 5 per score for the scale, mask and softmax, times the batch.
+    /// </summary>
+    private static long? Attention(Op op)
+    {
+        var q = op.Arg("query")?.Type.Shape ?? TensorShape.Unknown;
+        var k = op.Arg("key")?.Type.Shape ?? TensorShape.Unknown;
+        var v = op.Arg("value")?.Type.Shape ?? TensorShape.Unknown;
+        if (q.Sizes is not { Length: >= 2 } qs || k.Sizes is not { Length: >= 2 } ks || v.Sizes is not { Length: >= 2 } vs) return null;
+        var batch = Product(qs[..^2]);
+        long l = qs[^2], e = qs[^1], s = ks[^2], ev = vs[^1];
+        if (l < 0 || e < 0 || s < 0 || ev < 0) return null;
+        var scores = Mul(Mul(batch, l), s);
+        var perScore = Saturating.Add(Saturating.Add(Saturating.Mul(2, e), Saturating.Mul(2, ev)), 5);
+        return Mul(scores, perScore);
     }
 
     private static long? Pool(Op op)
