@@ -53,7 +53,8 @@ public class CompareCommandTests
     public void DisagreeingPlanNamesTheOpsAndTheRulesAndCostsBehindOurAnswer()
     {
         using var dir = new TempDir();
-        var r = CliRunner.Run("compare", Model(dir), Plan(dir, "cpu", """["cpu", "gpu"]"""));
+        var model = Model(dir);
+        var r = CliRunner.Run("compare", model, Plan(dir, "cpu", """["cpu", "gpu"]"""));
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("placement (ours vs preferred device): 1/2 agree (50 %)", r.Stdout);
         Assert.Contains("eligibility (ours vs ANE among supported devices): 1/2 agree (50 %)", r.Stdout);
@@ -65,7 +66,7 @@ public class CompareCommandTests
         Assert.Contains("eligibility differs", relu);
         Assert.Contains("because: ANE-eligible", relu);
 
-        var json = CliRunner.Run("compare", Model(dir), dir.File("plan.json"), "--format", "json");
+        var json = CliRunner.Run("compare", model, dir.File("plan.json"), "--format", "json");
         Assert.Equal(0, json.ExitCode);
         using var doc = JsonDocument.Parse(json.Stdout);
         var overall = doc.RootElement.GetProperty("overall");
