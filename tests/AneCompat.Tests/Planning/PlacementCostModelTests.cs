@@ -107,7 +107,7 @@ public class PlacementCostModelTests
             .Output("y"), specificationVersion: 9);
         var small = Analyze(Sdpa(64, 64));
         var op = small.Ops.Single(o => o.Kind == "scaled_dot_product_attention");
-        Assert.Equal(64L * 64 * (2 * 64 + 2 * 64 + 5), op.Cost.Flops); // L·S·(2E + 2Ev + 5)
+        Assert.Equal(4L * 64 * 64 * 64, op.Cost.Flops); // the registry's formula: 2 × (Q·Kᵀ + softmax·V) multiply-adds
         AllOn(Device.Cpu, small);
         AllOn(Device.Ane, Analyze(Sdpa(1024, 1024)));
     }
