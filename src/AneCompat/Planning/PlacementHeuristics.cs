@@ -14,9 +14,9 @@ public static class PlacementHeuristics
     /// ANE request through <c>aned</c>, synchronisation and IOSurface binding of its inputs and outputs. Core ML
     /// keeps a region on the CPU when its estimated CPU time is below this plus the region's boundary copies
     /// (ane-rules.md §4.8 item 4). Fitted to the M4 plans (shared/calibration): a 384² fp16 matmul of two runtime
-    /// tensors (≈0.18 ms of CPU time by this model) and a 4-op layer_norm/gelu/mul/softmax chain over 512×512
-    /// (≈0.12 ms) stay on the CPU, while the 512² fp16 matmul (≈0.39 ms), a 512×512 transpose (≈0.43 ms) and a
-    /// 2M-element add (≈0.59 ms) run on the ANE; 0.25 ms is near the geometric middle of the allowed 0.18–0.39 ms.
+    /// tensors (≈0.17 ms of CPU time by this model, with its casts) and a 4-op layer_norm/gelu/mul/softmax chain over
+    /// 512×512 (≈0.12 ms) stay on the CPU, while the 512² fp16 matmul (≈0.38 ms), a 512×512 transpose (≈0.42 ms) and
+    /// a 2M-element add (≈0.52 ms) run on the ANE; 0.25 ms is near the geometric middle of the allowed 0.17–0.38 ms.
     /// Same order as the ≈0.7 ms per boundary Apple measured (PART-BOUNDARY-COST), which includes copies.
     /// </summary>
     public const double AneDispatchOverheadUs = 250;
