@@ -76,6 +76,14 @@ async function checkReport(page) {
   if (report.status.code === 0 && (await page.locator('#nothing-blocks').count()) !== 1) problems.push('a fully compatible model shows no "nothing blocks" box');
   if (report.statusReason && !why.includes(report.statusReason)) problems.push('the JSON statusReason is not shown in the header');
 
+  // --target all: one matrix row per chip with the JSON's status.
+  if (report.targets) {
+    const chips = await page.$$eval('#target-matrix tr[data-chip]', (els) => els.map((e) => [e.getAttribute('data-chip'), e.getAttribute('data-status')]));
+    if (chips.length !== report.targets.length) problems.push(`matrix shows ${chips.length} chips, the JSON ${report.targets.length}`);
+    report.targets.forEach((t, i) => { if (!chips[i] || chips[i][0] !== t.target.name || chips[i][1] !== String(t.status.code)) problems.push(`matrix row ${i} is not ${t.target.name} ${t.status.code}`); });
+    facts.push(`${chips.length} chips in the matrix`);
+  }
+
   const nodes = async () => page.$$eval('#graph [data-node]', (els) => els.map((e) => ({
     op: Number(e.getAttribute('data-node')), device: e.getAttribute('data-device'),
     fill: e.querySelector('rect.box').getAttribute('fill'),
@@ -113,7 +121,7 @@ async function checkReport(page) {
       await page.press('#search', 'Enter');
       node = page.locator(`#graph [data-node="${opIndex}"]`);
     }
-    await node.click();
+    await clickNode(page, node);
     const selected = await page.getAttribute('#details', 'data-selected-op');
     const clickMs = Date.now() - t0;
     if (selected !== String(opIndex)) problems.push(`clicking node ${opIndex} selected ${selected}`);
@@ -163,9 +171,22 @@ async function checkReport(page) {
     await page.reload({ waitUntil: 'load' });
     await page.waitForSelector('#graph[data-ready="1"]', { timeout: 60000 });
     const show = opt('--op') !== undefined ? Number(opt('--op')) : (nonConst.find((o) => o.device !== 'ane') ?? nonConst[0])?.index;
-    if (show !== undefined && (await page.locator(`#graph [data-node="${show}"]`).count()) === 1) await page.locator(`#graph [data-node="${show}"]`).click();
+    if (show !== undefined && (await page.locator(`#graph [data-node="${show}"]`).count()) === 1) await clickNode(page, page.locator(`#graph [data-node="${show}"]`));
     await page.evaluate(() => window.scrollTo(0, 0));
   }
+}
+
+// A node inside the graph's visible area gets a real mouse click; one the view has panned away from (the SVG clips it,
+// nothing can scroll it into view) gets the same click event dispatched on it.
+async function clickNode(page, node) {
+  await node.evaluate((n) => n.scrollIntoView({ block: 'center' }));
+  const inside = await node.evaluate((n) => {
+    const r = n.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+    return !!hit && n.contains(hit);
+  });
+  if (inside) await node.click();
+  else await node.dispatchEvent('click');
 }
 
 async function checkDashboard(page) {

@@ -6,7 +6,8 @@
   var STATUS = { 0: 'FULLY COMPATIBLE', 1: 'PARTIALLY COMPATIBLE', 2: 'NOT COMPATIBLE', 3: 'UNREADABLE' };
   var NW = 168, NH = 38;            // node size in the graph
   var REGION_MAX = 120;             // top-level ops per layout region: dagre's cost grows faster than linearly, so small regions
-  var EXPAND_BUDGET = 1200;         // nodes laid out and drawn at first; larger graphs open regions on demand
+  var EXPAND_BUDGET = 1200;         // a graph up to this many nodes is laid out and drawn whole at once
+  var FIRST_VIEW_BUDGET = 500;      // a larger one opens this many at first (ops off the ANE first), the rest on demand
 
   // ---------- small helpers ----------
   function el(tag, cls, text) {
@@ -71,8 +72,8 @@
     if (code === 0) headline = 'Nothing blocks the ANE: all ' + compute.length + ' compute ops are eligible and predicted on the ANE.';
     else if (compute.length === 0 && members.length === 0) headline = 'There is no neural-network work in this model for the ANE to run.';
     else if (code === 2 && R.eligibility.ops === R.eligibility.ofOps && R.eligibility.ofOps > 0)
-      headline = 'Not compatible although every compute op is eligible: a placement judgement keeps the work off the ANE.';
-    else if (code === 2) headline = 'Not compatible: no work is predicted on the ANE.';
+      headline = 'Not compatible although every compute op is eligible: ' + (items.length && items[0].rule ? 'the placement judgement ' + items[0].rule : 'a placement judgement') + ' keeps the work off the ANE.';
+    else if (code === 2) headline = 'Not compatible: no work is predicted on the ANE' + (items.length && items[0].rule ? ', mainly because of ' + items[0].rule : '') + '.';
     else headline = 'Partially compatible: ' + R.placement.ops + ' of ' + R.placement.ofOps + ' compute ops are predicted on the ANE; the rest leave it because of:';
     return { ok: code === 0, headline: headline, items: items };
   }
@@ -498,7 +499,7 @@
       var total = 0, counts = regions.map(function (r) { var c = visibleCount(r); total += c; return c; });
       if (total <= EXPAND_BUDGET) { regions.forEach(function (r) { expanded[r.id] = true; }); return; }
       // Too big to draw at once: open regions that hold ops off the ANE first, then from the top, within the budget.
-      var budget = EXPAND_BUDGET;
+      var budget = FIRST_VIEW_BUDGET;
       var pri = order.filter(function (r) { return r.seg !== null && segDevice[r.seg] !== 'ane'; }).concat(order);
       pri.forEach(function (r) { if (!expanded[r.id] && counts[r.id] <= budget && !r.member) { expanded[r.id] = true; budget -= counts[r.id]; } });
     }
@@ -624,12 +625,13 @@
     }
 
     // ---- drawing ----
-    var svgNS = 'http://www.w3.org/2000/svg';
-    var svg = document.createElementNS(svgNS, 'svg');
-    svg.innerHTML = '<defs>' +
+    // Parsed as HTML, an <svg> element gets the SVG namespace without the page naming any URL.
+    var holder = document.createElement('div');
+    holder.innerHTML = '<svg><defs>' +
       '<marker id="arr" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#8795a1"/></marker>' +
       '<marker id="arrb" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#d81b60"/></marker>' +
-      '</defs><g id="viewport"></g>';
+      '</defs><g id="viewport"></g></svg>';
+    var svg = holder.firstChild;
     box.appendChild(svg);
     var vp = svg.querySelector('#viewport');
     var status = el('div', 'status');
