@@ -60,7 +60,8 @@ public class HtmlGraphBrowserTests(Xunit.Abstractions.ITestOutputHelper log)
     [BrowserTheory]
     [InlineData("superpoint-mlpackage/superpoint.mlpackage", CompatibilityStatus.FullyCompatible, "fully-superpoint")]
     [InlineData("tf-lstm-nd-controlflow/model.mlmodel", CompatibilityStatus.Partial, "partial-tf-lstm-nd-controlflow")]
-    [InlineData("blazeface-nms-pipeline/blazeface_pipeline.mlmodel", CompatibilityStatus.NotCompatible, "not-compatible-blazeface-nms-pipeline")]
+    [InlineData("blazeface-nms-pipeline/blazeface_pipeline.mlmodel", CompatibilityStatus.Partial, "partial-blazeface-nms-pipeline")]
+    [InlineData("rtmpose-m-speconly/rtmpose-m.mlpackage", CompatibilityStatus.NotCompatible, "not-compatible-rtmpose-m")]
     public void GraphDrawsEveryNonConstCorpusOpInItsJsonDeviceColour(string model, CompatibilityStatus status, string screenshot)
     {
         var report = ReportBuilder.Analyze(ModelReader.Read(Corpus.Path(model)), ChipProfiles.Default, ComputeUnits.All);

@@ -482,11 +482,11 @@
       return r;
     }
     function visibleCount(reg) { var c = 0; for (var k = 0; k < reg.ops.length; k++) if (rep(reg.ops[k]) === reg.ops[k]) c++; return c; }
-    function edgeInfo(from, to, name) {
+    function edgeInfo(from, to, name, type) {
       var a = ops[from], b = ops[to];
       var boundary = a.segment !== null && b.segment !== null && a.segment !== b.segment;
       var bytes = boundary ? boundaryBytes[b.segment + '\u0000' + name] : undefined;
-      return { boundary: boundary, bytes: bytes, name: name, cls: boundary ? 'edge boundary' : a.role === 'folded' ? 'edge const' : 'edge' };
+      return { boundary: boundary, bytes: bytes, name: name, type: type, cls: boundary ? 'edge boundary' : a.role === 'folded' ? 'edge const' : 'edge' };
     }
 
     var perSeg = {};
@@ -536,7 +536,7 @@
           if (seen[key]) return;
           seen[key] = true;
           g.setEdge('n' + a, 'n' + b);
-          edges.push({ a: a, b: b, info: edgeInfo(inp.from, j, inp.name) });
+          edges.push({ a: a, b: b, info: edgeInfo(inp.from, j, inp.name, inp.type) });
         });
       });
       dagre.layout(g);
@@ -585,7 +585,7 @@
           var key = a + '>' + b;
           if (seen[key]) return;
           seen[key] = true;
-          cross.push({ a: a, b: b, info: edgeInfo(inp.from, j, inp.name) });
+          cross.push({ a: a, b: b, info: edgeInfo(inp.from, j, inp.name, inp.type) });
           var rk = regionOf[a] + '>' + regionOf[b];
           if (!rseen[rk]) { rseen[rk] = true; g.setEdge('r' + regionOf[a], 'r' + regionOf[b]); }
         });
@@ -647,7 +647,7 @@
       return 'M' + points.map(function (p) { return p.x.toFixed(1) + ',' + p.y.toFixed(1); }).join('L');
     }
     function edgeLabel(x, y, info) {
-      var t = trunc(info.name, 22) + ' \u00b7 ' + fmtBytes(info.bytes);
+      var t = trunc(info.name, 22) + ' \u00b7 ' + (info.type && info.type !== '?' ? trunc(info.type, 26) + ' \u00b7 ' : '') + fmtBytes(info.bytes);
       var w = t.length * 6 + 10;
       return '<g class="elabel" transform="translate(' + (x - w / 2).toFixed(1) + ',' + (y - 8).toFixed(1) + ')"><rect width="' + w + '" height="16" rx="3"/><text x="5" y="12">' + esc(t) + '</text></g>';
     }
