@@ -88,10 +88,24 @@ public class HtmlGraphBrowserTests(Xunit.Abstractions.ITestOutputHelper log)
         using var t = new TempDir();
         var (html, json) = Write(t, report);
         var lastCustom = report.Ops.Last(o => o.Kind == "custom").Index;
-        var output = Run(html, "--json", json, "--op", lastCustom.ToString(), "--finding", "MODEL-CUSTOM", "--bound-ms", InteractiveBoundMs.ToString());
+        Directory.CreateDirectory(ScreenshotDir);
+        var output = Run(html, "--json", json, "--op", lastCustom.ToString(), "--finding", "MODEL-CUSTOM", "--bound-ms", InteractiveBoundMs.ToString(),
+            "--screenshot", Path.Combine(ScreenshotDir, "large-10000-ops.png"));
         // Only part of the graph is laid out at first; the rest opens region by region.
         var drawn = int.Parse(Regex.Match(output, @"(\d+) of 10000 non-const ops drawn at first").Groups[1].Value);
         Assert.InRange(drawn, 100, 1500);
+    }
+
+    [BrowserFact]
+    public void TargetMatrixRowsShowEachChipsStatus()
+    {
+        using var t = new TempDir();
+        var model = Corpus.Path("yolo11n-mlprogram-speconly/model.mlmodel");
+        Assert.Equal(0, CliRunner.Run(model, "--target", "all", "--format", "json", "-o", t.File("all.json"), "--exit-zero").ExitCode);
+        Assert.Equal(0, CliRunner.Run(model, "--target", "all", "--format", "html", "-o", t.File("all.html"), "--exit-zero").ExitCode);
+        Directory.CreateDirectory(ScreenshotDir);
+        var output = Run(t.File("all.html"), "--json", t.File("all.json"), "--screenshot", Path.Combine(ScreenshotDir, "target-all-yolo11n.png"));
+        Assert.Contains($"{ChipProfiles.All.Count} chips in the matrix", output);
     }
 
     [BrowserFact]

@@ -412,10 +412,14 @@
   }
 
   function matrixTable(targets) {
-    var box = el('div', 'matrix');
+    var box = el('details', 'matrix');
     box.id = 'target-matrix';
+    box.open = true;
     var every = targets[0].rules.filter(function (r) { return targets.every(function (t) { return t.rules.indexOf(r) >= 0; }); });
-    box.appendChild(el('div', 'muted', 'Every chip profile' + (every.length ? ' — on every chip: ' + every.join(', ') : '') + '. Rules that differ by chip are named per row.'));
+    var counts = [0, 0, 0];
+    targets.forEach(function (x) { counts[x.status.code]++; });
+    box.appendChild(el('summary', '', 'Every chip profile: ' + counts[0] + ' fully, ' + counts[1] + ' partially, ' + counts[2] + ' not compatible' +
+      (every.length ? ' \u2014 on every chip: ' + every.join(', ') : '') + '; the rules that differ by chip are named per row.'));
     var t = el('table');
     var tr = el('tr');
     ['chip', 'status', 'placed on the ANE', 'eligible', 'rules that differ on this chip'].forEach(function (h) { tr.appendChild(el('th', '', h)); });
