@@ -157,12 +157,32 @@ async function checkReport(page) {
     await page.uncheck('#show-const');
     await page.waitForFunction((b) => document.querySelectorAll('#graph [data-node]').length === b, before, { timeout: 30000 });
   }
-  // Search by rule id highlights the ops it fired on.
+  // Nested blocks fold into their owner op and open again.
+  const owner = report.ops.find((o) => report.ops.some((c) => c.parent === o.index && c.role !== 'folded'));
+  if (owner && flag('--all-drawn')) {
+    const before = (await nodes()).length;
+    await page.locator(`#graph [data-toggle-block="${owner.index}"]`).dispatchEvent('click');
+    await page.waitForFunction((b) => document.querySelectorAll('#graph [data-node]').length < b, before, { timeout: 30000 });
+    await page.locator(`#graph [data-node="${owner.index}"]`).dispatchEvent('dblclick');
+    await page.waitForFunction((b) => document.querySelectorAll('#graph [data-node]').length === b, before, { timeout: 30000 });
+    facts.push(`block of #${owner.index} folds and opens`);
+  }
+  // Search by rule id finds exactly the ops the rule fired on (or placed), and highlights them in the graph.
   const rule = report.rules.find((r) => r.opIndices.length > 0);
   if (rule) {
+    // The search is a case-insensitive substring match over name, kind, type, device and rule ids (DTYPE-FP32 also finds DTYPE-FP32-LITERAL).
+    const q = rule.ruleId.toLowerCase();
+    const matches = (o) => [o.name ?? '', o.kind, o.source, o.device ?? 'folded', ...o.findings.map((f) => f.ruleId), o.reasonRule ?? ''].join(' ').toLowerCase().includes(q);
+    if (!rule.opIndices.every((i) => matches(report.ops[i]))) problems.push(`an op of ${rule.ruleId} would not be found`);
+    const expected = report.ops.filter(matches).length;
     await page.fill('#search', rule.ruleId);
     const count = await page.textContent('#search + .count');
-    if (!count || !count.startsWith(String(rule.opIndices.length))) facts.push(`search ${rule.ruleId}: ${count}`);
+    if (count !== `${expected} match${expected === 1 ? '' : 'es'}`) problems.push(`search ${rule.ruleId}: "${count}", expected ${expected} matches`);
+    if (flag('--all-drawn')) {
+      const hit = await page.locator('#graph .node.hit').count();
+      const drawnHits = report.ops.filter((o) => o.role !== 'folded' && matches(o)).length;
+      if (hit !== drawnHits) problems.push(`search ${rule.ruleId} highlights ${hit} nodes, expected ${drawnHits}`);
+    }
     await page.fill('#search', '');
     await page.dispatchEvent('#search', 'input');
   }
