@@ -368,7 +368,19 @@
     }
     function showSegment(s) {
       Array.prototype.forEach.call(segBar.children, function (c) { c.classList.toggle('active', c.getAttribute('data-segment') === String(s.index)); });
-      if (s.firstOp !== null) { selectOp(s.firstOp, true); return; }
+      if (s.firstOp !== null) {
+        selectOp(s.firstOp, true);
+        // What the segment is, above its first op: device, range, work and the tensors copied in.
+        var box = el('div', 'finding');
+        box.setAttribute('data-segment-details', s.index);
+        box.style.borderLeftColor = COLORS[s.device];
+        box.appendChild(el('b', '', 'Segment ' + s.index + ' on the ' + s.device.toUpperCase()));
+        box.appendChild(el('div', '', s.function + ' \u00b7 ops #' + s.firstOp + '\u2013#' + s.lastOp + ' \u00b7 ' + s.opCount + ' compute ops \u00b7 ' + fmtFlops(s.flops)));
+        if (s.inputs.length) s.inputs.forEach(function (t) { box.appendChild(el('div', 'muted', 'reads ' + t.name + ' from segment ' + t.fromSegment + ' (' + fmtBytes(t.bytes) + ')')); });
+        else box.appendChild(el('div', 'muted', 'copies nothing in from another device'));
+        details.insertBefore(box, details.firstChild);
+        return;
+      }
       details.textContent = '';
       details.appendChild(el('h2', '', 'Segment ' + s.index + ': ' + s.member + ' on ' + s.device.toUpperCase()));
       details.appendChild(el('p', '', 'A pipeline member without a neural network (' + s.function + ').'));
