@@ -48,6 +48,11 @@ public static class AnalyzeCommand
             Description = "Exit 0 whatever the verdict (0, 1 or 2), like a linter's --exit-zero: report without failing. Read and argument errors keep their codes.",
         };
         root.Options.Add(exitZero);
+        var sarifRoot = new Option<string>("--sarif-root")
+        {
+            Description = "Folder that SARIF file paths are relative to: the repository checkout GitHub code scanning matches them against. Default: the working folder.",
+        };
+        root.Options.Add(sarifRoot);
 
         root.SetAction(parse =>
         {
@@ -71,6 +76,10 @@ public static class AnalyzeCommand
             if (allTargets && fmt != "text")
                 return Fail(error, "--target all prints a text matrix; choose one target for --format " + fmt);
 
+            var sarifDir = parse.GetValue(sarifRoot);
+            if (!string.IsNullOrEmpty(sarifDir) && !Directory.Exists(sarifDir))
+                return Fail(error, $"--sarif-root '{sarifDir}' is not a folder");
+            var locations = new SarifLocations(sarifDir);
             var file = parse.GetValue(outputFile);
             var dir = parse.GetValue(logDir);
             if (Directory.Exists(path) && !ModelLocator.IsModelFolder(path))
@@ -79,7 +88,7 @@ public static class AnalyzeCommand
                     return Fail(error, $"a folder of models is written as {string.Join(", ", FolderAnalysis.Formats)} for one target; --target all and --format html need a single model");
                 try
                 {
-                    return Verdict(FolderAnalysis.Run(path, chip, computeUnits, dir, fmt, file, output, error));
+                    return Verdict(FolderAnalysis.Run(path, chip, computeUnits, dir, fmt, file, output, error, locations));
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -94,7 +103,8 @@ public static class AnalyzeCommand
                     var inputs = new[] { graph.SourcePath };
                     if (allTargets) return Verdict(RunMatrix(graph, computeUnits, file, dir, output, inputs));
                     var report = ReportBuilder.Analyze(graph, chip, computeUnits);
-                    Emit(file, output, fmt, report, inputs);
+                    Emit(file, output, fmt, report, inputs, locations);
+                    WarnOutsideRoot(locations, error);
                     if (!string.IsNullOrEmpty(dir)) LogDirWriter.Write(report, dir, inputs);
                     return Verdict((int)report.Status);
                 }
@@ -116,15 +126,22 @@ public static class AnalyzeCommand
         return (int)reports.Max(r => r.Status);
     }
 
-    private static void Emit(string? file, TextWriter output, string format, Report report, string[] inputs)
+    private static void Emit(string? file, TextWriter output, string format, Report report, string[] inputs, SarifLocations locations)
     {
         switch (format)
         {
             case "json": CommandOutput.WriteBytes(file, output, s => JsonReportWriter.Write(report, s), inputs); break;
-            case "sarif": CommandOutput.WriteBytes(file, output, s => SarifReportWriter.Write(report, s), inputs); break;
+            case "sarif": CommandOutput.WriteBytes(file, output, s => SarifReportWriter.Write(report, s, locations), inputs); break;
             case "html": CommandOutput.WriteBytes(file, output, s => HtmlReportWriter.Write(report, s), inputs); break;
             default: CommandOutput.WriteText(file, output, w => TextReportRenderer.Write(report, w), inputs); break;
         }
+    }
+
+    /// <summary>A model outside the SARIF root cannot be placed by code scanning: say so once, with the fix.</summary>
+    internal static void WarnOutsideRoot(SarifLocations locations, TextWriter error)
+    {
+        foreach (var path in locations.OutsideRoot.Distinct())
+            error.WriteLine($"anecompat: warning: {path} is outside the SARIF root {locations.Root}; code scanning cannot place its results (run from the checkout or pass --sarif-root)");
     }
 
     private static int Fail(TextWriter error, string message)

@@ -21,7 +21,7 @@ public static class FolderAnalysis
     public static readonly IReadOnlyList<string> Formats = new[] { "text", "json", "sarif" };
 
     /// <param name="file">--output: the folder document is written there atomically, never over one of the models.</param>
-    public static int Run(string folder, ChipProfile target, ComputeUnits units, string? logDir, string format, string? file, TextWriter output, TextWriter error)
+    public static int Run(string folder, ChipProfile target, ComputeUnits units, string? logDir, string format, string? file, TextWriter output, TextWriter error, SarifLocations? locations = null)
     {
         IReadOnlyList<string> models;
         try
@@ -69,7 +69,11 @@ public static class FolderAnalysis
         switch (format)
         {
             case "json": CommandOutput.WriteBytes(file, output, s => JsonReportWriter.Write(result, s), models); break;
-            case "sarif": CommandOutput.WriteBytes(file, output, s => SarifReportWriter.Write(result, s), models); break;
+            case "sarif":
+                locations ??= new SarifLocations();
+                CommandOutput.WriteBytes(file, output, s => SarifReportWriter.Write(result, s, locations), models);
+                AnalyzeCommand.WarnOutsideRoot(locations, error);
+                break;
             default:
                 lines.WriteLine($"{models.Count} model(s) on {target.Name}: {result.CountWith(CompatibilityStatus.FullyCompatible)} fully compatible, "
                     + $"{result.CountWith(CompatibilityStatus.Partial)} partially, {result.CountWith(CompatibilityStatus.NotCompatible)} not compatible, {unreadable.Count} unreadable");

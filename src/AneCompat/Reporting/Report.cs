@@ -35,6 +35,9 @@ public sealed record ReportOp(
     OpCost Cost,
     IReadOnlyList<Finding> Findings)
 {
+    /// <summary>1-based line of the op in a text model file (model.mil), when the format has lines.</summary>
+    public int? SourceLine { get; init; }
+
     /// <summary>How reports name the op: its own name, else its kind and index.</summary>
     public string DisplayName => string.IsNullOrEmpty(Name) ? $"{Kind}#{Index}" : Name;
 }

@@ -139,6 +139,7 @@ internal sealed class MilTextParser
         var op = new Op
         {
             Kind = MilOpKind.Canonical(opToken.Text), Source = opToken.Text, Name = name, Opset = _opset, Function = _function,
+            SourceLine = first.Line,
         };
         op.Inputs.AddRange(inputs);
         op.Inputs.AddRange(attributeInputs);
