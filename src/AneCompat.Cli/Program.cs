@@ -18,6 +18,8 @@ public static class Cli
         root.Subcommands.Add(DumpCommand.Create());
         root.Subcommands.Add(RulesCommand.Create());
         root.Subcommands.Add(ExplainCommand.Create());
+        root.Subcommands.Add(DiffCommand.Create());
+        root.Subcommands.Add(BaselineCommand.Create());
         AnalyzeCommand.Configure(root);
         return root;
     }

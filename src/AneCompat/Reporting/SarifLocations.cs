@@ -26,6 +26,16 @@ public sealed class SarifLocations
     /// <summary>The URI of the file that holds <paramref name="model"/>'s ops.</summary>
     public string UriFor(ReportModel model) => UriForFile(ModelFile(model.Path, model.Container));
 
+    /// <summary>
+    /// The model's own path relative to the root (a package folder, or a model inside an archive): what tells two
+    /// models apart in fingerprints when they share a file (every model of an .ipa points at the .ipa).
+    /// </summary>
+    public string IdentityOf(string modelPath) => RelativeUri(Path.GetRelativePath(_root, Path.GetFullPath(modelPath)));
+
+    /// <summary>For a model inside an archive, its path inside the archive ("Payload/App.app/Net.mlmodelc"); else null.</summary>
+    public static string? PathInsideArchive(string modelPath) =>
+        ArchiveFile(modelPath) is { } archive ? Path.GetRelativePath(archive, Path.GetFullPath(modelPath)).Replace(Path.DirectorySeparatorChar, '/') : null;
+
     /// <summary>The URI of a path as such (a model that could not be read, so its inner file is unknown).</summary>
     public string UriForFile(string path)
     {

@@ -85,9 +85,11 @@ public static class SarifReportWriter
         {
             var uri = locations.UriFor(report.Model);
             var index = Artifact(uri);
-            foreach (var f in report.ModelFindings) results.Add(Pending(f, null, uri, index));
+            var identity = locations.IdentityOf(report.Model.Path);
+            var inArchive = SarifLocations.PathInsideArchive(report.Model.Path);
+            foreach (var f in report.ModelFindings) results.Add(Pending(f, null, uri, index, identity, inArchive));
             foreach (var op in report.Ops)
-                foreach (var f in op.Findings) results.Add(Pending(f, op, uri, index));
+                foreach (var f in op.Findings) results.Add(Pending(f, op, uri, index, identity, inArchive));
             // Hook for placement-only verdicts (not compatible through placement alone, no blocking finding):
             // add ModelResult(ruleId, "error", why, uri, index) here, with the rule in `rules` (issue 9).
         }
@@ -157,13 +159,15 @@ public static class SarifReportWriter
         w.WriteEndObject();
     }
 
-    private static PendingResult Pending(Finding f, ReportOp? op, string uri, int artifact)
+    /// <param name="identity">The model's path relative to the root (see <see cref="SarifLocations.IdentityOf"/>).</param>
+    /// <param name="inArchive">The model's path inside the archive that <paramref name="uri"/> names, if any.</param>
+    private static PendingResult Pending(Finding f, ReportOp? op, string uri, int artifact, string identity, string? inArchive)
     {
-        var where = op is null ? "model" : $"op #{op.Index} {op.DisplayName} ({op.Source}) in {op.Function}";
+        var where = (inArchive is null ? "" : inArchive + ": ") + (op is null ? "model" : $"op #{op.Index} {op.DisplayName} ({op.Source}) in {op.Function}");
         var message = $"{where}: {f.Message}" + (f.Fix is null ? "" : $" Fix: {f.Fix}");
         // The model's path is part of the identity (the same finding in two models is two alerts); the op index is
         // not, so an edit elsewhere in the model does not turn a known finding into a new one.
-        var fingerprint = Fingerprint($"{uri}|{f.RuleId}|{op?.Function}|{op?.DisplayName}|{op?.Source}");
+        var fingerprint = Fingerprint($"{identity}|{f.RuleId}|{op?.Function}|{op?.DisplayName}|{op?.Source}");
         return new PendingResult(f.RuleId, Level(f.Effect), message, uri, artifact, Math.Max(1, op?.SourceLine ?? 1), op?.DisplayName, op?.Function, fingerprint);
     }
 
