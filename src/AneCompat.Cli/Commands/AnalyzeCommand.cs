@@ -106,7 +106,8 @@ public static class AnalyzeCommand
                 return Fail(error, "--baseline and --fail-on judge one target; choose one with --target");
             if (known is not null && known.Target.Length > 0 && !string.Equals(known.Target, chip.Name, StringComparison.OrdinalIgnoreCase))
                 error.WriteLine($"anecompat: warning: the baseline was written for {known.Target}, this run is for {chip.Name}");
-            var gate = new GateSettings(failOnValue, known, Environment.CurrentDirectory);
+            var gate = new GateSettings(failOnValue, known,
+                known is null ? Environment.CurrentDirectory : Path.GetDirectoryName(Path.GetFullPath(baselineFile!))!);
             var file = parse.GetValue(outputFile);
             var dir = parse.GetValue(logDir);
             if (AneCompat.ModelCollection.IsCollection(path))

@@ -10,8 +10,9 @@ namespace AneCompat.Cli.Commands;
 
 /// <summary>
 /// <c>anecompat baseline MODEL… -o FILE</c>: records every finding of the models (folders and archives included) so
-/// that <c>anecompat MODEL --baseline FILE</c> fails only on new ones. Model paths are stored relative to the working
-/// folder: run both from the repository root. The format is documented on <see cref="Baseline"/> and in
+/// that <c>anecompat MODEL --baseline FILE</c> fails only on new ones. Model paths are stored relative to the baseline
+/// file's folder (keep it at the repository root), so the working folder does not matter. The format is documented
+/// on <see cref="Baseline"/> and in
 /// docs/github-actions.md.
 /// </summary>
 public static class BaselineCommand
@@ -57,8 +58,8 @@ public static class BaselineCommand
                     return ExitCodes.ReadError;
                 }
             }
-            var baseline = Baseline.Of(reports, Environment.CurrentDirectory, chip.Name, computeUnits.ToName());
             var file = parse.GetValue(output)!;
+            var baseline = Baseline.Of(reports, Path.GetDirectoryName(Path.GetFullPath(file))!, chip.Name, computeUnits.ToName());
             try
             {
                 AtomicFile.Write(file, baseline.Write, inputs);

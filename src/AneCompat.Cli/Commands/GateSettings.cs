@@ -3,7 +3,7 @@ using AneCompat.Reporting;
 
 namespace AneCompat.Cli.Commands;
 
-/// <summary>How a run is judged for CI: <c>--fail-on</c> and <c>--baseline</c>, and the working folder baseline paths are relative to.</summary>
+/// <summary>How a run is judged for CI: <c>--fail-on</c> and <c>--baseline</c>, and the folder baseline paths are relative to (the baseline file's).</summary>
 public sealed record GateSettings(FailOn FailOn, Baseline? Baseline, string BaseDir)
 {
     public static readonly GateSettings Default = new(FailOn.Status, null, Environment.CurrentDirectory);

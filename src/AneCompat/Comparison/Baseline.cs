@@ -12,7 +12,7 @@ namespace AneCompat.Comparison;
 /// { "anecompatBaseline": 1, "target": "A17Pro", "computeUnits": "all",
 ///   "findings": [ { "model": "Models/Net.mlpackage", "rule": "CONV-KW", "op": "conv_3", "count": 1 } ] }
 /// </code>
-/// A finding is known when a baseline entry has the same model (path relative to the working folder), rule and op
+/// A finding is known when a baseline entry has the same model (path relative to the baseline file's folder), rule and op
 /// name; <c>count</c> is how many such findings are known (a second one on the same op is new).
 /// </summary>
 public sealed class Baseline

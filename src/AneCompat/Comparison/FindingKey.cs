@@ -30,8 +30,8 @@ public sealed record FindingKey(string Model, string RuleId, string Op) : ICompa
     public static string OpName(ReportOp op) => op.Function is "main" or "" ? op.DisplayName : $"{op.Function}/{op.DisplayName}";
 
     /// <summary>
-    /// How a model is named in a baseline: its path relative to <paramref name="baseDir"/> (the working folder),
-    /// with forward slashes, so a baseline written on one machine matches on another checkout.
+    /// How a model is named in a baseline: its path relative to <paramref name="baseDir"/> (the baseline file's
+    /// folder), with forward slashes, so a baseline written on one machine matches on another checkout.
     /// </summary>
     public static string ModelKey(string modelPath, string baseDir)
     {
