@@ -56,7 +56,7 @@ public static class FolderAnalysis
 
         var root = collection.Root;
         // Reports are never written into the models, nor over the archive they came from.
-        var inputs = models.Append(root).ToList();
+        var inputs = collection.IsArchive ? models.Append(root).ToList() : models.ToList();
         var toFile = !string.IsNullOrEmpty(file);
         var outcomes = new Outcome?[models.Count];
         using var progress = ProgressIndicator.For(error, models.Count);
