@@ -163,6 +163,7 @@ public class ReportRendererTests
             Assert.Contains("  in c1 from segment 0 (131072 bytes)", segments);
             using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dir, "report.json")));
             Assert.Empty(Schema().Validate(json.RootElement));
+            SarifValidator.AssertValid(File.ReadAllText(Path.Combine(dir, "report.sarif")));
         }
         finally { Directory.Delete(dir, true); }
     }
