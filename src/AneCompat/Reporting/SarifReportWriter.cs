@@ -175,17 +175,22 @@ public static class SarifReportWriter
     private static PendingResult ModelResult(string ruleId, string level, string message, string uri, int artifact) =>
         new(ruleId, level, message, uri, artifact, 1, null, null, Fingerprint($"{uri}|{ruleId}"));
 
-    /// <summary>Rule metadata (kept in this one method: issue 8 moves it onto the rule descriptors).</summary>
+    /// <summary>Rule metadata, from the rule's catalog descriptor when the report carries it.</summary>
     private static void WriteRule(Utf8JsonWriter w, RuleSummary rule)
     {
+        // Rule metadata comes from the catalog's descriptor (its title and condition), never from one finding's message.
+        var d = rule.Descriptor;
         var help = new StringBuilder();
-        help.Append(rule.Fix is null ? "No fix is known." : "Fix: " + rule.Fix);
+        var fix = d?.Fix ?? rule.Fix;
+        help.Append(fix is null ? "No fix is known." : "Fix: " + fix);
+        if (d?.FixSafety is { Length: > 0 } safety) help.Append($" (fix safety: {safety})");
         help.Append($" Effect: {rule.Effect.Label()}. Confidence: {rule.Confidence.Label()}.");
         if (rule.Sources.Count > 0) help.Append(" Sources: ").Append(string.Join(", ", rule.Sources)).Append('.');
         help.Append($" Details: anecompat explain {rule.RuleId}");
-        var descriptor = RuleCatalog.Default.Find(rule.RuleId);
-        WriteDescriptor(w, rule.RuleId, descriptor?.Title ?? $"{rule.RuleId}: {rule.Effect.Label()}", rule.Message, help.ToString(),
-            Level(rule.Effect), HelpUri(descriptor?.Section), ReportNames.EffectName(rule.Effect), rule.Confidence.Label());
+        WriteDescriptor(w, rule.RuleId,
+            d is null ? $"{rule.RuleId}: {rule.Effect.Label()}" : $"{d.Title} ({d.EffectText})",
+            d is null ? rule.Message : $"{d.Title}. Applies to {d.AppliesTo}. Condition: {d.Condition}",
+            help.ToString(), Level(rule.Effect), HelpUri(d?.Section), ReportNames.EffectName(rule.Effect), rule.Confidence.Label());
     }
 
     private static void WriteReadErrorRule(Utf8JsonWriter w) =>
