@@ -38,6 +38,9 @@ public sealed record ReportOp(
     /// <summary>1-based line of the op in a text model file (model.mil), when the format has lines.</summary>
     public int? SourceLine { get; init; }
 
+    /// <summary>The pipeline member the op belongs to (<c>""</c> for the root model, <c>models[1]</c>), from its origin.</summary>
+    public string SourceMember { get; init; } = "";
+
     /// <summary>How reports name the op: its own name, else its kind and index.</summary>
     public string DisplayName => string.IsNullOrEmpty(Name) ? $"{Kind}#{Index}" : Name;
 }

@@ -23,7 +23,7 @@ public static class ReportBuilder
         var ops = plan.Ops.Select(p => new ReportOp(
             p.Op.Index, p.Op.Kind, p.Op.Source, p.Op.Name, p.Op.Function,
             p.Op.Outputs.Select(o => $"{o.Name}: {o.Type}").ToArray(),
-            p.Role, p.Eligible, p.Device, p.Reason, p.ReasonRule, p.Segment, p.Cost, p.Findings) { SourceLine = p.Op.SourceLine }).ToArray();
+            p.Role, p.Eligible, p.Device, p.Reason, p.ReasonRule, p.Segment, p.Cost, p.Findings) { SourceLine = p.Op.SourceLine, SourceMember = p.Op.Origin.Member }).ToArray();
         var modelFindings = analysis.ModelLevel.ToArray();
 
         var counts = new ReportCounts(

@@ -27,6 +27,22 @@ public sealed class SarifLocations
     public string UriFor(ReportModel model) => UriForFile(ModelFile(model.Path, model.Container));
 
     /// <summary>
+    /// The URI of the file that holds one op: inside a compiled pipeline, the member's own folder
+    /// (<c>models[1]/models[0]</c> is <c>model1/model0/</c>) and its program file; otherwise the model's file.
+    /// </summary>
+    public string UriFor(ReportModel model, ReportOp? op)
+    {
+        if (op is null || op.SourceMember.Length == 0 || model.Container != "mlmodelc") return UriFor(model);
+        var folder = model.Path;
+        foreach (var step in op.SourceMember.Split('/'))
+        {
+            if (!step.StartsWith("models[", StringComparison.Ordinal) || !step.EndsWith(']')) return UriFor(model);
+            folder = Path.Combine(folder, "model" + step["models[".Length..^1]);
+        }
+        return UriForFile(ModelFile(folder, "mlmodelc"));
+    }
+
+    /// <summary>
     /// The model's own path relative to the root (a package folder, or a model inside an archive): what tells two
     /// models apart in fingerprints when they share a file (every model of an .ipa points at the .ipa).
     /// </summary>

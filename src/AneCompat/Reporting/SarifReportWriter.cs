@@ -89,7 +89,12 @@ public static class SarifReportWriter
             var inArchive = SarifLocations.PathInsideArchive(report.Model.Path);
             foreach (var f in report.ModelFindings) results.Add(Pending(f, null, uri, index, identity, inArchive));
             foreach (var op in report.Ops)
-                foreach (var f in op.Findings) results.Add(Pending(f, op, uri, index, identity, inArchive));
+            {
+                if (op.Findings.Count == 0) continue;
+                var opUri = locations.UriFor(report.Model, op);
+                var opIndex = Artifact(opUri);
+                foreach (var f in op.Findings) results.Add(Pending(f, op, opUri, opIndex, identity, inArchive));
+            }
             // Hook for placement-only verdicts (not compatible through placement alone, no blocking finding):
             // add ModelResult(ruleId, "error", why, uri, index) here, with the rule in `rules` (issue 9).
         }

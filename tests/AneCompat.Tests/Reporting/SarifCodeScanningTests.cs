@@ -73,6 +73,30 @@ public class SarifCodeScanningTests
     }
 
     [Fact]
+    public void AnOpOfACompiledPipelineMemberPointsAtTheMembersOwnProgram()
+    {
+        // A compiled pipeline whose member model0 is the Argmax program: its ops live in model0/model.mil.
+        using var t = new TempDir();
+        var pipeline = Path.Combine(t.Path, "P.mlmodelc");
+        Directory.CreateDirectory(Path.Combine(pipeline, "model0"));
+        File.Copy(Corpus.Path("mars-habitat-pricer-mlmodelc/MarsHabitatPricer.mlmodelc/coremldata.bin"), Path.Combine(pipeline, "coremldata.bin"));
+        foreach (var f in new[] { "model.mil", "coremldata.bin" })
+            File.Copy(Corpus.Path("fluidaudio-argmax-mlmodelc/Argmax.mlmodelc/" + f), Path.Combine(pipeline, "model0", f));
+        var mil = File.ReadAllLines(Path.Combine(pipeline, "model0", "model.mil"));
+        var (_, doc, _, _) = Sarif(pipeline, "--sarif-root", t.Path);
+        using (doc)
+        {
+            var opResults = Results(doc).Where(r => r.GetProperty("message").GetProperty("text").GetString()!.Contains("in models[0]/main")).ToList();
+            Assert.NotEmpty(opResults);
+            Assert.All(opResults, r =>
+            {
+                Assert.Equal("P.mlmodelc/model0/model.mil", Uri(r));
+                Assert.Contains("reduce_argmax", mil[Line(r) - 1]);
+            });
+        }
+    }
+
+    [Fact]
     public void NamesWithSpacesPercentAndHashAreEscapedPerSegmentAndAModelOutsideTheRootIsWarnedAbout()
     {
         using var t = new TempDir();
