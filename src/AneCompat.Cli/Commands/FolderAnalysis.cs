@@ -19,8 +19,8 @@ namespace AneCompat.Cli.Commands;
 /// </summary>
 public static class FolderAnalysis
 {
-    /// <summary>The formats a folder can be written in: text lines, or one JSON / SARIF / markdown document for the whole folder.</summary>
-    public static readonly IReadOnlyList<string> Formats = new[] { "text", "json", "sarif", "markdown" };
+    /// <summary>The formats a folder can be written in: text lines, or one JSON / SARIF / HTML / markdown document for the whole folder.</summary>
+    public static readonly IReadOnlyList<string> Formats = new[] { "text", "json", "sarif", "html", "markdown" };
 
     /// <param name="file">--output: the folder document is written there atomically, never over one of the models.</param>
     public static int Run(string folder, ChipProfile target, ComputeUnits units, string? logDir, string format, string? file, TextWriter output, TextWriter error,
@@ -113,6 +113,7 @@ public static class FolderAnalysis
                 CommandOutput.WriteBytes(file, output, s => SarifReportWriter.Write(result, s, locations), inputs);
                 AnalyzeCommand.WarnOutsideRoot(locations, error);
                 break;
+            case "html": CommandOutput.WriteBytes(file, output, s => HtmlReportWriter.Write(result, s), inputs); break;
             case "markdown":
                 CommandOutput.WriteText(file, output, w => MarkdownReportWriter.Write(reports, unreadable, w, Name, gate.NewFindingTest(verdict), gateLine), inputs);
                 break;

@@ -41,9 +41,18 @@ public sealed record ReportOp(
     /// <summary>The pipeline member the op belongs to (<c>""</c> for the root model, <c>models[1]</c>), from its origin.</summary>
     public string SourceMember { get; init; } = "";
 
+    /// <summary>The values the op reads, each with the op that produced it (the dataflow edges the HTML graph draws).</summary>
+    public IReadOnlyList<ReportInput> Inputs { get; init; } = [];
+
+    /// <summary>For an op inside a nested block (cond / loop body), the index of the op that owns the block; else null.</summary>
+    public int? Parent { get; init; }
+
     /// <summary>How reports name the op: its own name, else its kind and index.</summary>
     public string DisplayName => string.IsNullOrEmpty(Name) ? $"{Kind}#{Index}" : Name;
 }
+
+/// <summary>One value an op reads: its name, type and producing op (null for a model or block input).</summary>
+public sealed record ReportInput(string Name, string Type, int? From);
 
 /// <summary>Findings of one rule, counted over the model.</summary>
 /// <param name="OpIndices">Ops the rule fired on (empty for a model-level rule).</param>
