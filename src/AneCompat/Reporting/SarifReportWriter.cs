@@ -70,7 +70,12 @@ public static class SarifReportWriter
         // A rule seen in several models is described once, from the first model that uses it.
         var rules = models.SelectMany(m => m.Rules).DistinctBy(r => r.RuleId, StringComparer.Ordinal).ToList();
         var ruleIndex = rules.Select((r, i) => (r.RuleId, i)).ToDictionary(x => x.RuleId, x => x.i, StringComparer.Ordinal);
-        if (unreadable.Count > 0) ruleIndex[ReadErrorRuleId] = rules.Count;
+        // A model that is partial or not compatible only because of placement has no finding that says so: it gets
+        // one result under the placement rule behind it (COST-MIN-WORK …), described here unless a finding already is.
+        var placementRules = models.Select(PlacementSarif.RuleId).OfType<string>()
+            .Where(id => !ruleIndex.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var id in placementRules) ruleIndex[id] = ruleIndex.Count;
+        if (unreadable.Count > 0) ruleIndex[ReadErrorRuleId] = ruleIndex.Count;
 
         var artifacts = new List<string>();
         var artifactIndex = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -95,8 +100,9 @@ public static class SarifReportWriter
                 var opIndex = Artifact(opUri);
                 foreach (var f in op.Findings) results.Add(Pending(f, op, opUri, opIndex, identity, inArchive));
             }
-            // Hook for placement-only verdicts (not compatible through placement alone, no blocking finding):
-            // add ModelResult(ruleId, "error", why, uri, index) here, with the rule in `rules` (issue 9).
+            if (PlacementSarif.RuleId(report) is { } placementRule)
+                results.Add(new PendingResult(placementRule, "warning", (inArchive is null ? "" : inArchive + ": ") + $"model: {report.StatusReason}",
+                    uri, index, 1, null, null, Fingerprint($"{identity}|{placementRule}|placement-only")));
         }
         foreach (var model in unreadable)
         {
@@ -122,6 +128,7 @@ public static class SarifReportWriter
         w.WriteString("informationUri", RulesDocUri);
         w.WriteStartArray("rules");
         foreach (var rule in rules) WriteRule(w, rule);
+        foreach (var id in placementRules) PlacementSarif.WriteRule(w, id, RuleName(id));
         if (unreadable.Count > 0) WriteReadErrorRule(w);
         w.WriteEndArray();
         w.WriteEndObject();

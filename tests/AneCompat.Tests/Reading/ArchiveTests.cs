@@ -47,7 +47,7 @@ public class ArchiveTests
         var r = CliRunner.Run(zip);
         Assert.Equal(2, r.ExitCode);
         Assert.Equal("", r.Stderr);  // no progress line when standard error is not a terminal
-        Assert.StartsWith("0 ", Line("Models/MNIST.mlmodel", r.Stdout));
+        Assert.StartsWith("2 ", Line("Models/MNIST.mlmodel", r.Stdout));  // too little work for the ANE: placement keeps it on the CPU
         Assert.StartsWith("1 ", Line("Swish.mlmodel", r.Stdout));
         Assert.StartsWith("2 ", Line("Argmax.mlmodelc", r.Stdout));
         Assert.Contains("4 model(s)", r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
