@@ -6,7 +6,7 @@ namespace AneCompat.Tests.Cli;
 /// <summary>Runs the Python wrapper's own unittest suite against the CLI built with these tests.</summary>
 public class PythonWrapperTests
 {
-    [Fact]
+    [CorpusFact]
     public void PythonWrapperSuitePasses()
     {
         var python = FindOnPath("python3");

@@ -11,9 +11,9 @@ namespace AneCompat.Tests.Rules;
 public partial class CatalogTests
 {
     private static readonly RuleCatalog Catalog = RuleCatalog.Default;
-    private static readonly string[] FactBase = File.ReadAllLines(Path.Combine(Corpus.RepoRoot, "..", "shared", "ane-rules.md"));
+    private static readonly string[] FactBase = File.ReadAllLines(Corpus.Shared("ane-rules.md"));
 
-    [Fact]
+    [CorpusFact]
     public void EverySection1RuleIsInTheCatalogWithItsConfidence()
     {
         var rows = Rows("## 1.", "## 2.").Where(r => r.Header[0] == "rule id").ToList();
@@ -29,7 +29,7 @@ public partial class CatalogTests
         Assert.Equal(rows.Count, Catalog.Rules.Count(r => !r.Internal));
     }
 
-    [Fact]
+    [CorpusFact]
     public void EveryMilOpOfSection2IsInTheCatalogWithItsStatusAndConfidence()
     {
         var rows = Rows("### 2.2", "## 3.").Where(r => r.Cells[0].StartsWith('`')).ToList();
@@ -45,7 +45,7 @@ public partial class CatalogTests
         Assert.Equal(rows.Count, Catalog.Table(OpTable.MilOp).Count());
     }
 
-    [Fact]
+    [CorpusFact]
     public void EveryNeuralNetworkLayerOfSection3IsInTheCatalogWithItsStatusAndConfidence()
     {
         var rows = Rows("## 3.", "## 4.").Where(r => NumberRow().IsMatch(r.Cells[0])).ToList();
@@ -61,7 +61,7 @@ public partial class CatalogTests
         Assert.Equal(rows.Count, Catalog.Table(OpTable.NeuralNetworkLayer).Count());
     }
 
-    [Fact]
+    [CorpusFact]
     public void EveryNeuralNetworkLayerOfOurSchemaHasAnEntry()
     {
         var oneof = AneCompat.Schema.NeuralNetworkLayer.Descriptor.Oneofs.Single(o => o.Name == "layer");
@@ -70,7 +70,7 @@ public partial class CatalogTests
         Assert.Equal(oneof.Fields.Count, Catalog.Table(OpTable.NeuralNetworkLayer).Count());
     }
 
-    [Fact]
+    [CorpusFact]
     public void EveryModelTypeOfOurSchemaHasAnEntry()
     {
         var oneof = AneCompat.Schema.Model.Descriptor.Oneofs.Single(o => o.Name == "Type");
@@ -79,10 +79,10 @@ public partial class CatalogTests
             Assert.All(t.Rules, id => Assert.NotNull(Catalog.Find(id)));
     }
 
-    [Fact]
+    [CorpusFact]
     public void EveryEspressoLayerTypeOfTheFormatNotesHasAnEntry()
     {
-        var formats = File.ReadAllText(Path.Combine(Corpus.RepoRoot, "..", "shared", "formats.md"));
+        var formats = File.ReadAllText(Corpus.Shared("formats.md"));
         var start = formats.IndexOf("Layer types seen:", StringComparison.Ordinal);
         var end = formats.IndexOf("Short real excerpts", start, StringComparison.Ordinal);
         // Layer types are the backticked names outside the parenthesised parameter lists.
@@ -101,7 +101,7 @@ public partial class CatalogTests
         Assert.DoesNotContain(names, n => Catalog.Op(OpTable.EspressoLayer, n) is null);
     }
 
-    [Fact]
+    [CorpusFact]
     public void RulesNamedByTablesExistAndAreTableRules()
     {
         foreach (var op in Catalog.Ops)
@@ -113,7 +113,7 @@ public partial class CatalogTests
             }
     }
 
-    [Fact]
+    [CorpusFact]
     public void EveryCheckRuleHasACheckAndEveryCheckReportsCatalogRules()
     {
         var engineChecked = RuleEngine.Default.Catalog.Rules.Where(r => r.EvaluatedBy(RuleEvaluation.Check)).Select(r => r.Id).ToHashSet();
@@ -125,7 +125,7 @@ public partial class CatalogTests
         Assert.DoesNotContain(implemented, id => Catalog.Find(id) is not { } r || !r.EvaluatedBy(RuleEvaluation.Check));
     }
 
-    [Fact]
+    [CorpusFact]
     public void EverySourceCodeIsExpandedAndInternalRulesSayWhatTheyAre()
     {
         foreach (var rule in Catalog.Rules)
