@@ -17,7 +17,7 @@ fi
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 measure() { # runs "$@" once, its stdout to $tmp/out; prints "ms rss_mib"
   /usr/bin/time -f '%e %M' -o "$tmp/time" "$@" >"$tmp/out" 2>/dev/null
-  awk '{ printf "%d %.1f", $1 * 1000, $2 / 1024 }' "$tmp/time"
+  tail -1 "$tmp/time" | awk '{ printf "%d %.1f", $1 * 1000, $2 / 1024 }'
 }
 echo "| model | ops (Netron nodes) | anecompat ms | Netron ms | speed-up | anecompat MiB | Netron MiB |"
 echo "|---|--:|--:|--:|--:|--:|--:|"
