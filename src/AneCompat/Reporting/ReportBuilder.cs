@@ -20,10 +20,16 @@ public static class ReportBuilder
     public static Report Build(Analysis analysis, Plan plan)
     {
         var graph = analysis.Graph;
+        var dataflow = new ReportDataflow(plan.Ops.Select(p => p.Op));
         var ops = plan.Ops.Select(p => new ReportOp(
             p.Op.Index, p.Op.Kind, p.Op.Source, p.Op.Name, p.Op.Function,
             p.Op.Outputs.Select(o => $"{o.Name}: {o.Type}").ToArray(),
-            p.Role, p.Eligible, p.Device, p.Reason, p.ReasonRule, p.Segment, p.Cost, p.Findings)).ToArray();
+            p.Role, p.Eligible, p.Device, p.Reason, p.ReasonRule, p.Segment, p.Cost, p.Findings)
+        {
+            Inputs = dataflow.InputsOf(p.Op),
+            Parent = dataflow.ParentOf(p.Op),
+            Region = p.Region,
+        }).ToArray();
         var modelFindings = analysis.ModelLevel.ToArray();
 
         var counts = new ReportCounts(
@@ -48,7 +54,11 @@ public static class ReportBuilder
 
         var warnings = graph.Warnings.ToArray();
         return new Report(ToolVersion, model, analysis.Target, plan.ComputeUnits, plan.Status, plan.Eligibility, plan.Placement, counts,
-            plan.Switches, plan.EstimatedSwitchMs, plan.CopyBytes, plan.Segments, ops, modelFindings, Summarize(analysis.Findings), plan.Notes, warnings);
+            plan.Switches, plan.EstimatedSwitchMs, plan.CopyBytes, plan.Segments, ops, modelFindings, Summarize(analysis.Findings), plan.Notes, warnings)
+        {
+            Reason = StatusReasons.Explain(plan.Status, ops, plan.Segments),
+            Regions = plan.Regions,
+        };
     }
 
     /// <summary>Findings grouped by rule, most frequent first; the first finding's message and fix stand for the group.</summary>
