@@ -83,14 +83,15 @@ public static class FixPlanner
 
     private static void ComputeSpecificationVersions(RewritableModel model, FixPlan plan)
     {
+        // Returns what the applied rewrites require of this model and its members (a pipeline needs at least
+        // its members' versions); versions the original file already has are never lowered.
         int Visit(ModelSite site)
         {
-            var required = plan.Applied.Where(p => p.Member == site.Path).Select(p => p.RequiredSpecificationVersion).DefaultIfEmpty(1).Max();
+            var required = plan.Applied.Where(p => p.Member == site.Path).Select(p => p.RequiredSpecificationVersion).DefaultIfEmpty(0).Max();
             foreach (var m in site.Members) required = Math.Max(required, Visit(m));
             var original = site.Spec.SpecificationVersion;
-            var final = Math.Max(original, required); // computed, never lowered
-            if (final != original) plan.SpecificationVersions[site.Path] = (original, final);
-            return final;
+            if (required > original) plan.SpecificationVersions[site.Path] = (original, required);
+            return required;
         }
         Visit(model.Root);
     }

@@ -22,8 +22,15 @@ public sealed class BroadcastableToCoreMl2Fix : Fix
         {
             var layer = net.Layers[i];
             if (layer.LayerCase is not (Kind.AddBroadcastable or Kind.MultiplyBroadcastable or Kind.MaxBroadcastable or Kind.MinBroadcastable)) continue;
-            if (layer.Input.Count != 2 || layer.Input.Any(b => net.ConstantProducer(b) is not null)) continue;
+            if (layer.Input.Count != 2) continue;
             var p = new FixProposal(this, net.Member, i, layer.Name);
+            if (layer.Input.Any(b => net.ConstantProducer(b) is not null))
+            {
+                // Constant operands of add/multiply are S2's (scalars) and S4's (per channel); max/min have no such form.
+                if (layer.LayerCase is Kind.MaxBroadcastable or Kind.MinBroadcastable)
+                    yield return p with { NotApplicable = "an operand is a constant; the Core ML 2 max/min layers take no constant operand" };
+                continue;
+            }
             var a = net.ShapeOf(layer.Input[0]);
             var b = net.ShapeOf(layer.Input[1]);
             if (a is null || b is null)
