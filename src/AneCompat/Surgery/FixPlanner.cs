@@ -53,8 +53,7 @@ public static class FixPlanner
         foreach (var site in model.Root.SelfAndDescendants())
         {
             if (site.Layers is null) continue;
-            var node = graph.Root.SelfAndDescendants().FirstOrDefault(n => n.Path == site.Path);
-            var net = new NetworkContext(site, node, options);
+            var net = new NetworkContext(site, graph, options);
             var claimed = new HashSet<int>();
             foreach (var fix in fixes)
             {

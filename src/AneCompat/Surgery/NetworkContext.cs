@@ -14,7 +14,7 @@ public sealed class NetworkContext
     private readonly Dictionary<int, NeuralNetworkLayer> _full = new();
     private readonly HashSet<string> _names;
 
-    public NetworkContext(ModelSite site, ModelNode? node, FixOptions options)
+    public NetworkContext(ModelSite site, ModelGraph? graph, FixOptions options)
     {
         Site = site;
         Options = options;
@@ -34,14 +34,15 @@ public sealed class NetworkContext
             foreach (var o in description.Output) ModelOutputs.Add(o.Name);
             foreach (var inp in description.Input) ModelInputs.Add(inp.Name);
         }
-        if (node is not null)
+        if (graph is not null)
         {
-            foreach (var f in node.Functions)
-            {
-                foreach (var v in f.Inputs) Shapes.TryAdd(v.Name, v.Type.Shape);
-                foreach (var op in f.Body.AllOps())
-                    foreach (var v in op.Outputs) Shapes.TryAdd(v.Name, v.Type.Shape);
-            }
+            // Shapes as the analysis inferred them: the member's function inputs and the outputs of every op whose
+            // origin is this member (nested branch/loop bodies included).
+            var node = graph.Root.SelfAndDescendants().FirstOrDefault(n => n.Path == site.Path);
+            foreach (var v in node?.Functions.SelectMany(f => f.Inputs) ?? [])
+                Shapes.TryAdd(v.Name, v.Type.Shape);
+            foreach (var op in graph.AllOps().Where(o => o.Origin.Format == OpSourceFormat.NeuralNetwork && o.Origin.Member == site.Path))
+                foreach (var v in op.Outputs) Shapes.TryAdd(v.Name, v.Type.Shape);
         }
         _names = new HashSet<string>(Producers.Keys.Concat(Consumers.Keys).Concat(ModelInputs).Concat(ModelOutputs)
             .Concat(Layers.Select(l => l.Name)), StringComparer.Ordinal);
