@@ -7,6 +7,8 @@ return args.FirstOrDefault() switch
     "make-sample" => Commands.MakeSample(args[1..]),
     "make-large" => Commands.MakeLarge(args[1..]),
     "measure" => Commands.Measure(args[1..]),
+    "make-fixable" => FixCommands.MakeFixable(args[1..]),
+    "measure-fix" => FixCommands.MeasureFix(args[1..]),
     _ => RunBenchmarks(args),
 };
 
