@@ -134,8 +134,8 @@ public static class FixCommand
         stdout.WriteLine($"  predicted on the ANE: {Percent(o.Before.Placement.OpsFraction)} → {Percent(o.After.Placement.OpsFraction)} of compute ops, "
             + $"{Percent(o.Before.Placement.FlopsFraction)} → {Percent(o.After.Placement.FlopsFraction)} of FLOPs ({o.Before.Target.Name}); "
             + $"status {(int)o.Before.Status} → {(int)o.After.Status}");
-        if (o.After.Placement.OpsFraction <= o.Before.Placement.OpsFraction && o.After.Placement.FlopsFraction <= o.Before.Placement.FlopsFraction)
-            stdout.WriteLine("  note: the predicted ANE share does not improve — the rewritten layers sit among layers that stay off the ANE; the findings above are cured all the same");
+        if (o.Before.Placement.OpsFraction < 1 && o.After.Placement.OpsFraction <= o.Before.Placement.OpsFraction && o.After.Placement.FlopsFraction <= o.Before.Placement.FlopsFraction)
+            stdout.WriteLine("  note: the predicted ANE share does not improve — the rewritten layers sit among layers that stay off the ANE for other reasons");
         stdout.WriteLine("  predicted, not measured: confirm on a Mac with MLComputePlan or an Xcode performance report");
     }
 

@@ -35,13 +35,14 @@ public static class FixPlanner
     public static IReadOnlyList<Fix> All { get; } =
     [
         new ScalarConstantFix(), new ChannelConstantToScaleFix(), new BroadcastableToCoreMl2Fix(), new SubtractBroadcastableFix(),
-        new ConcatSplitNdFix(), new DilatedConvolutionFix(), new RangeShapeFix(),
+        new ConcatSplitNdFix(), new DilatedConvolutionFix(), new RangeShapeFix(), new Fp16WeightsFix(),
     ];
 
     public static bool Selected(Fix fix, FixOptions options)
     {
         var named = options.Only.Any(o => string.Equals(o, fix.Id, StringComparison.OrdinalIgnoreCase) || string.Equals(o, fix.RuleId, StringComparison.OrdinalIgnoreCase));
         if (options.Only.Count > 0 && !named) return false;
+        if (fix.Safety == FixSafety.Approximate && !options.AllowApproximate && !named) return false;
         if (fix.OptIn && !named && !(fix is DilatedConvolutionFix && options.ExpandDilated)) return false;
         return true;
     }
@@ -63,6 +64,8 @@ public static class FixPlanner
                     if (p.LayerIndex >= 0 && claimed.Contains(p.LayerIndex)) continue;
                     if (p.Applicable && fix.Safety == FixSafety.Approximate && !options.AllowApproximate)
                         p = p with { NotApplicable = "approximate rewrite: needs --allow-approximate" };
+                    if (p.Applicable && fix is Fp16WeightsFix && site.Spec.IsUpdatable)
+                        throw new FixRefusedException($"updatable model: {p.Fix.Id} would round the weights of {p.Where} to fp16, which training cannot use; refusing");
                     if (p.Applicable && p.LayerIndex >= 0 && net.BackPropagationPath.Contains(p.LayerIndex))
                         throw new FixRefusedException($"updatable model: {p.Fix.Id} would rewrite layer {p.Where} on the back-propagation path; refusing (exclude it with --rule)");
                     if (p.Applicable && p.Check is not null)
