@@ -113,6 +113,7 @@ public static class FixCommand
         }
         foreach (var s in p.Skipped)
             stdout.WriteLine($"  not applied {s.Fix.Id} [{s.Fix.RuleId}] {s.Where}: {s.NotApplicable}");
+        foreach (var n in p.Notes) stdout.WriteLine($"  note: {n}");
         if (!p.Proposals.Any()) stdout.WriteLine("  nothing to fix: no finding has a rewrite that applies");
         foreach (var (member, v) in p.SpecificationVersions)
             stdout.WriteLine($"  specificationVersion{(member.Length == 0 ? "" : " of " + member)}: {v.From} → {v.To} (required by the new layers)");

@@ -13,6 +13,9 @@ public sealed class FixPlan
 {
     public List<FixProposal> Proposals { get; } = new();
 
+    /// <summary>Parts of the model no fix looks at, and why (one line each).</summary>
+    public List<string> Notes { get; } = new();
+
     /// <summary>Results of the equivalence checks, by proposal.</summary>
     public Dictionary<FixProposal, EquivalenceChecker.Result> Checks { get; } = new(ReferenceEqualityComparer.Instance);
 
@@ -53,6 +56,13 @@ public static class FixPlanner
         var fixes = All.Where(f => Selected(f, options)).ToList();
         foreach (var site in model.Root.SelfAndDescendants())
         {
+            if (site.Spec.TypeCase == Schema.Model.TypeOneofCase.MlProgram)
+            {
+                var d = site.Spec.Description;
+                var kind = d?.Functions.Count > 1 ? "a multi-function ML program" : d?.State.Count > 0 || d?.Functions.Any(f => f.State.Count > 0) == true ? "a stateful ML program" : "an ML program";
+                plan.Notes.Add($"{(site.Path.Length == 0 ? "the model" : site.Path)} is {kind}: the program rewrites (S9 fp16 compute, S19 fp16 I/O, S11 mask constants) are not implemented, so it is left as it is");
+                continue;
+            }
             if (site.Layers is null) continue;
             var net = new NetworkContext(site, graph, options);
             var claimed = new HashSet<int>();
