@@ -64,13 +64,14 @@ public static class NeuralNetworkDecoder
         private Op DecodeLayer(NeuralNetworkLayer layer, int depth, IReadOnlyList<OriginStep> path, int index)
         {
             var entry = NeuralNetworkLayerKinds.Find(layer.LayerCase);
+            var source = entry is null ? "unknown" : NeuralNetworkLayerKinds.SourceName(layer.LayerCase);
             if (entry is null)
                 warnings.Add(new ReadWarning("NN-UNKNOWN-LAYER",
                     $"layer '{layer.Name}' has no layer type this reader knows (a newer format version?)"));
             var op = new Op
             {
-                Kind = entry?.KindOf(layer) ?? "unknown",
-                Source = entry is null ? "unknown" : NeuralNetworkLayerKinds.SourceName(layer.LayerCase),
+                Kind = entry is null ? Registry.OpRegistry.Unknown.Name : Registry.NeuralNetworkKindHooks.KindOf(layer, source).Name,
+                Source = source,
                 Name = layer.Name,
                 Function = function,
                 Origin = new OpOrigin(OpSourceFormat.NeuralNetwork, member, "main", path, index, layer.Name),
@@ -128,7 +129,7 @@ public static class NeuralNetworkDecoder
         {
             try
             {
-                return NeuralNetworkShapeRules.Infer(layer, inputs);
+                return Registry.NeuralNetworkKindHooks.ShapeInference(layer, inputs);
             }
             catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or OverflowException or InvalidOperationException)
             {
