@@ -25,6 +25,9 @@ public abstract class Fix
     public virtual bool OptIn => false;
 
     public abstract IEnumerable<FixProposal> Propose(NetworkContext network);
+
+    /// <summary>Proposals for an ML program model (most fixes rewrite NeuralNetworks only).</summary>
+    public virtual IEnumerable<FixProposal> ProposeProgram(Writing.ModelSite site) => [];
 }
 
 /// <summary>A check that the rewrite computes what the original did: both run on seeded random inputs of each shape set.</summary>

@@ -38,7 +38,7 @@ public static class FixPlanner
     public static IReadOnlyList<Fix> All { get; } =
     [
         new ScalarConstantFix(), new ChannelConstantToScaleFix(), new BroadcastableToCoreMl2Fix(), new SubtractBroadcastableFix(),
-        new ConcatSplitNdFix(), new DilatedConvolutionFix(), new RangeShapeFix(), new Fp16WeightsFix(),
+        new ConcatSplitNdFix(), new DilatedConvolutionFix(), new RangeShapeFix(), new Fp16WeightsFix(), new Fp16InterfaceFix(),
     ];
 
     public static bool Selected(Fix fix, FixOptions options)
@@ -59,8 +59,16 @@ public static class FixPlanner
             if (site.Spec.TypeCase == Schema.Model.TypeOneofCase.MlProgram)
             {
                 var d = site.Spec.Description;
-                var kind = d?.Functions.Count > 1 ? "a multi-function ML program" : d?.State.Count > 0 || d?.Functions.Any(f => f.State.Count > 0) == true ? "a stateful ML program" : "an ML program";
-                plan.Notes.Add($"{(site.Path.Length == 0 ? "the model" : site.Path)} is {kind}: the program rewrites (S9 fp16 compute, S19 fp16 I/O, S11 mask constants) are not implemented, so it is left as it is");
+                var multi = d?.Functions.Count > 1 || site.Spec.MlProgram.Functions.Count > 1;
+                var stateful = d?.State.Count > 0 || d?.Functions.Any(f => f.State.Count > 0) == true;
+                foreach (var fix in fixes)
+                    foreach (var p in fix.ProposeProgram(site))
+                    {
+                        if (p.Applicable && (multi || stateful))
+                            throw new FixRefusedException($"{(multi ? "multi-function" : "stateful")} ML program: {p.Fix.Id} would change the interface of {p.Where}; refusing (exclude it with --rule)");
+                        plan.Proposals.Add(p);
+                    }
+                plan.Notes.Add($"{(site.Path.Length == 0 ? "the model" : site.Path)} is an ML program: only S19 (fp16 I/O) rewrites programs; S9 fp16 compute and S11 mask constants are not implemented");
                 continue;
             }
             if (site.Layers is null) continue;
@@ -129,7 +137,8 @@ public static class FixPlanner
     /// <summary>A folded constant layer is removed when no remaining layer reads it and it is not a model output.</summary>
     private static void RemoveDeadConstants(ModelSite site, List<FixProposal> applied)
     {
-        var layers = site.Layers!;
+        if (site.Layers is null) return;
+        var layers = site.Layers;
         var replaced = applied.Where(p => p.LayerIndex >= 0).ToDictionary(p => p.LayerIndex);
         var outputs = new HashSet<string>(site.Spec.Description?.Output.Select(o => o.Name) ?? [], StringComparer.Ordinal);
         var reads = new HashSet<string>(StringComparer.Ordinal);

@@ -147,6 +147,9 @@ public sealed class ModelSite
         throw new InvalidOperationException($"no feature '{name}' in the description");
     }
 
+    /// <summary>The wire site of an ML program's function (null when absent).</summary>
+    public ProgramSite? Program(string function, string opset) => ProgramSite.Find(_owner, this, function, opset);
+
     /// <summary>Sets specificationVersion (the caller never lowers it).</summary>
     public void SetSpecificationVersion(int version)
     {
