@@ -9,6 +9,8 @@ return args.FirstOrDefault() switch
     "measure" => Commands.Measure(args[1..]),
     "make-fixable" => FixCommands.MakeFixable(args[1..]),
     "measure-fix" => FixCommands.MeasureFix(args[1..]),
+    "make-many-ops" => ManyOps.Make(args[1..]),
+    "measure-pipeline" => ManyOps.Measure(args[1..]),
     _ => RunBenchmarks(args),
 };
 
