@@ -20,6 +20,7 @@ public static class Cli
         root.Subcommands.Add(ExplainCommand.Create());
         root.Subcommands.Add(DiffCommand.Create());
         root.Subcommands.Add(BaselineCommand.Create());
+        root.Subcommands.Add(FixCommand.Create());
         root.Subcommands.Add(PlanScriptCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
         AnalyzeCommand.Configure(root);

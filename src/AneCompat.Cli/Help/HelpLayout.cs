@@ -18,7 +18,7 @@ public sealed class HelpLayout : SynchronousCommandLineAction
         ("1", "partially compatible: some ops run on the CPU or GPU"),
         ("2", "not compatible: nothing runs on the ANE"),
         ("3", "the model cannot be read (missing, truncated, corrupt or over a limit)"),
-        ("4", "the CI gate failed: findings not in --baseline (or --fail-on new-finding), or diff found NEW worse"),
+        ("4", "CI gate failed: findings not in --baseline, or diff found NEW worse"),
         ("5", "bad arguments (unknown option, target or format; surplus argument)"),
         ("7", "other error (an output cannot be written)"),
     };

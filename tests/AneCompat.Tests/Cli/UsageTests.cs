@@ -92,7 +92,8 @@ public class UsageTests
         Assert.Equal(0, r.ExitCode);
         var lines = r.Stdout.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
         var codes = lines.SkipWhile(l => !l.StartsWith("Exit codes")).Skip(1).TakeWhile(l => l.Length > 0).ToList();
-        Assert.Equal(new[] { "0", "1", "2", "3", "5", "7" }, codes.Select(l => l.Trim().Split(' ')[0]));
+        Assert.Equal(new[] { "0", "1", "2", "3", "4", "5", "7" }, codes.Select(l => l.Trim().Split(' ')[0]));
+        Assert.Contains(codes, l => l.TrimStart().StartsWith($"{AneCompat.Cli.ExitCodes.NewFindings} ") && l.Contains("--baseline"));
         Assert.Contains(codes, l => l.Contains("partially compatible"));
         Assert.Contains(codes, l => l.Contains("cannot be read"));
         var examples = lines.SkipWhile(l => l != "Examples:").Skip(1).TakeWhile(l => l.Length > 0).Where(l => l.StartsWith("  anecompat ")).ToList();
