@@ -18,6 +18,7 @@ public static class Cli
         root.Subcommands.Add(DumpCommand.Create());
         root.Subcommands.Add(RulesCommand.Create());
         root.Subcommands.Add(ExplainCommand.Create());
+        root.Subcommands.Add(SplitCommand.Create());
         AnalyzeCommand.Configure(root);
         return root;
     }
