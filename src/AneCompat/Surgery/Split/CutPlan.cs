@@ -125,8 +125,10 @@ internal static class CutPlanner
 
     private static List<Group> GroupAt(IReadOnlyList<CutUnit> units, IReadOnlyList<string> cutAfter)
     {
+        // An op is named by its own name or by a value it writes (ML program ops are usually known by their output).
         var byName = new Dictionary<string, CutUnit>(StringComparer.Ordinal);
         foreach (var u in units) byName.TryAdd(u.Name, u);
+        foreach (var u in units) foreach (var w in u.Writes) byName.TryAdd(w, u);
         var cuts = new SortedSet<int>();
         foreach (var name in cutAfter)
         {

@@ -52,13 +52,12 @@ internal static class NeuralNetworkSplitter
             if (description.Metadata is not null) sub.Description.Metadata = description.Metadata.Clone();
             foreach (var name in part.Inputs)
                 sub.Description.Input.Add(FeatureDescriptions.Original(description, name) is { } f && inputs.Contains(name)
-                    ? f : FeatureDescriptions.MultiArray(name, shapes.Declared(name), ArrayFeatureType.Types.ArrayDataType.Float32));
+                    ? f : shapes.Describe(name));
             foreach (var name in part.Outputs)
             {
                 var original = description.Output.FirstOrDefault(o => o.Name == name)?.Clone();
                 var crosses = parts.Skip(part.Index + 1).Any(p => p.Inputs.Contains(name));
-                sub.Description.Output.Add(original is null
-                    ? FeatureDescriptions.MultiArray(name, shapes.Declared(name), ArrayFeatureType.Types.ArrayDataType.Float32)
+                sub.Description.Output.Add(original is null ? shapes.Describe(name)
                     : crosses ? FeatureDescriptions.WithShape(original, shapes.Declared(name)) : original);
             }
             var layers = part.Units.Select(i => body.Layers[i].Clone()).ToList();
@@ -130,11 +129,29 @@ internal static class NeuralNetworkSplitter
     private sealed class BoundaryShapes(LoadedModel model, NeuralNetworkMultiArrayShapeMapping mapping, PlacementLookup placement, SplitOptions options)
     {
         private Dictionary<string, Tensor>? _measured;
+        private readonly HashSet<string> _varying = new(StringComparer.Ordinal);
+
+        /// <summary>An fp32 multi-array description; a shape measured at the default shape of flexible inputs may
+        /// differ at prediction time, so it is declared with unbounded ranges around the measured default.</summary>
+        public FeatureDescription Describe(string name)
+        {
+            var shape = Declared(name);
+            var f = FeatureDescriptions.MultiArray(name, shape, ArrayFeatureType.Types.ArrayDataType.Float32);
+            if (_varying.Contains(name))
+            {
+                var range = new ArrayFeatureType.Types.ShapeRange();
+                foreach (var _ in shape) range.SizeRanges.Add(new SizeRange { LowerBound = 1, UpperBound = -1 });
+                f.Type.MultiArrayType.ShapeRange = range;
+            }
+            return f;
+        }
 
         public long[] Declared(string name)
         {
             if (options.BoundaryShapes.TryGetValue(name, out var given)) return given;
-            var internalShape = placement.TypeOf(name)?.Shape.Sizes ?? Measure(name);
+            var inferred = placement.TypeOf(name)?.Shape.Sizes;
+            if (inferred is null && FlexibleInputs()) _varying.Add(name);
+            var internalShape = inferred ?? Measure(name);
             if (internalShape is null)
                 throw new SplitRefusedException($"the shape of '{name}', which crosses the cut, is unknown (not inferable, and the evaluator cannot run up to it); give it with --boundary-shape {name}=DIMS");
             if (mapping == NeuralNetworkMultiArrayShapeMapping.ExactArrayMapping) return internalShape;
@@ -145,6 +162,10 @@ internal static class NeuralNetworkSplitter
                 _ => throw new SplitRefusedException($"'{name}' crosses the cut with rank {internalShape.Length}, which a RANK5-mapped NeuralNetwork input cannot take"),
             };
         }
+
+        private bool FlexibleInputs() => model.Spec.Description.Input.Any(i =>
+            i.Type.MultiArrayType is { } a && a.ShapeFlexibilityCase != ArrayFeatureType.ShapeFlexibilityOneofCase.None
+            || i.Type.ImageType is { } m && m.SizeFlexibilityCase != ImageFeatureType.SizeFlexibilityOneofCase.None);
 
         private long[]? Measure(string name)
         {
