@@ -10,7 +10,6 @@ public class CorpusEvaluationTests
     [InlineData("motion-dense-tiny/model.mlmodel")]
     [InlineData("pb-to-mlmodel-dense/model.mlmodel")]
     [InlineData("mnist-ph1ps/MNIST.mlmodel")]
-    [InlineData("mlpackage-nonstandard-author/model.mlpackage")]
     public void Small_corpus_models_evaluate_to_finite_outputs_deterministically(string key)
     {
         var model = LoadedModel.Read(Corpus.Path(key));
