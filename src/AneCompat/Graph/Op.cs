@@ -38,6 +38,9 @@ public sealed class Op
     /// <summary>Qualified function path: <c>main</c>, or <c>models[1]/main</c> inside a pipeline.</summary>
     public string Function { get; set; } = "main";
 
+    /// <summary>Where the op came from in its file (member, function, block path, index, name as written).</summary>
+    public OpOrigin Origin { get; set; } = OpOrigin.Unknown;
+
     /// <summary>Opset of the enclosing function for ML programs (e.g. <c>CoreML5</c>, <c>ios16</c>).</summary>
     public string? Opset { get; init; }
 

@@ -25,6 +25,23 @@ public sealed record PlannedOp(
 public sealed record BoundaryTensor(string Name, int FromSegment, long? Bytes);
 
 /// <summary>
+/// A tensor at a segment's edge, typed, as a sub-model cut at the segment would declare it in its interface.
+/// </summary>
+/// <param name="Name">The value's name in the graph (the feature name for a pipeline member).</param>
+/// <param name="Element">Element type (<see cref="ElementType.Unknown"/> when the file does not say).</param>
+/// <param name="Shape">Shape (possibly unknown or partly known).</param>
+/// <param name="Bytes">Size of one value; null when the shape or element type is unknown.</param>
+/// <param name="FromSegment">For an input: the segment that produces it; null for a model input (or a value made
+/// by host-side work). Outputs leave it null.</param>
+public sealed record SegmentTensor(string Name, ElementType Element, TensorShape Shape, long? Bytes, int? FromSegment = null)
+{
+    public static SegmentTensor Of(string name, Graph.ValueType type, int? fromSegment = null) =>
+        new(name, type.Element, type.Shape, type.ByteSize, fromSegment);
+
+    public Graph.ValueType Type => Graph.ValueType.Tensor(Element, Shape);
+}
+
+/// <summary>
 /// A maximal run of consecutive work on one device inside one function (or one non-neural pipeline member).
 /// </summary>
 /// <param name="Function">Qualified function path (<c>main</c>, <c>models[1]/main</c>) or the member path for a non-neural member.</param>
@@ -32,7 +49,8 @@ public sealed record BoundaryTensor(string Name, int FromSegment, long? Bytes);
 /// <param name="LastOp">Index of the last compute op.</param>
 /// <param name="OpCount">Compute ops in the segment (folded and host ops inside its range are not counted).</param>
 /// <param name="Member">For a non-neural pipeline member: its model type (<c>glmClassifier</c> …); null otherwise.</param>
-/// <param name="Inputs">Tensors copied in from segments on other devices.</param>
+/// <param name="Inputs">Tensors copied in from segments on other devices (see <see cref="InputTensors"/> and
+/// <see cref="OutputTensors"/> for the full typed interface).</param>
 /// <param name="CopyBytes">Sum of the known sizes of <paramref name="Inputs"/>.</param>
 public sealed record Segment(
     int Index,
@@ -44,7 +62,20 @@ public sealed record Segment(
     long? Flops,
     string? Member,
     IReadOnlyList<BoundaryTensor> Inputs,
-    long CopyBytes);
+    long CopyBytes)
+{
+    /// <summary>
+    /// Every value the segment reads that it does not make itself (model inputs and values from other segments,
+    /// same device or not; constants excluded), typed, in first-read order: a sub-model's inputs.
+    /// </summary>
+    public IReadOnlyList<SegmentTensor> InputTensors { get; init; } = Array.Empty<SegmentTensor>();
+
+    /// <summary>
+    /// Every value the segment makes that something outside it reads (a later segment, host-side work, the model's
+    /// outputs), typed, in production order: a sub-model's outputs.
+    /// </summary>
+    public IReadOnlyList<SegmentTensor> OutputTensors { get; init; } = Array.Empty<SegmentTensor>();
+}
 
 /// <summary>A share of work: ops and FLOPs. Null fractions mean there was nothing to divide.</summary>
 /// <param name="FlopsFraction">Over ops whose FLOPs are known.</param>

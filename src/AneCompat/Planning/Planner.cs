@@ -7,11 +7,11 @@ namespace AneCompat.Planning;
 /// Predicts where Core ML puts each op and cuts the model into device segments, from the rule base's findings and
 /// the placement heuristics of ane-rules.md §1.12, §4.2 and §4.8. Steps, in order:
 /// <list type="number">
-/// <item>Role: const / constexpr_* and ops the catalog marks folded are placement-neutral; host ops run on the CPU
-/// outside the model's compute. Everything else is compute.</item>
-/// <item>Eligibility: a compute op is ANE-eligible unless one of its findings, or a model-level finding, blocks the
-/// ANE (op→CPU, op→GPU, model→CPU/GPU, compile-fail, host). Model-level gates (fp32 program, range-shape inputs,
-/// size limits) arrive as model-level findings and so block every op.</item>
+/// <item>Role, from the analysis: folded ops (<see cref="Analysis.IsFolded"/>) are placement-neutral; host ops run on
+/// the CPU outside the model's compute. Everything else is compute.</item>
+/// <item>Eligibility is the analysis's answer (<see cref="Analysis.BlockerOf"/>): a compute op is ANE-eligible unless
+/// one of its findings, or a model-level finding about the model or pipeline member containing it, blocks the ANE
+/// (op→CPU, op→GPU, model→CPU/GPU, compile-fail, host). A classical member's finding never blocks another member.</item>
 /// <item>Compute units (CU-CONFIG): <c>cpu-only</c> puts everything on the CPU. <c>cpu-and-gpu</c> puts ANE-eligible
 /// and op→GPU ops on the GPU and the rest on the CPU (GPU support itself is not modelled). <c>cpu-and-ne</c> and
 /// <c>all</c> put eligible ops on the ANE; an ineligible op goes to the GPU only under <c>all</c> and only when one
@@ -36,7 +36,6 @@ public static class Planner
     {
         var graph = analysis.Graph;
         var notes = new List<string>();
-        var modelBlocker = analysis.ModelLevel.FirstOrDefault(f => f.BlocksAne);
 
         // Work items in execution order: ops of neural members, and non-neural members as single items.
         var items = new List<WorkItem>();
@@ -45,14 +44,14 @@ public static class Planner
             if (IsOpaqueMember(node)) { items.Add(WorkItem.ForMember(node)); continue; }
             foreach (var f in node.Functions)
                 foreach (var op in Walk(f.Body))
-                    items.Add(WorkItem.ForOp(op, analysis, modelBlocker, units));
+                    items.Add(WorkItem.ForOp(op, analysis, units));
         }
 
         var ops = items.Where(i => i.Op is not null).ToList();
         ApplyTinyWork(ops, units, notes);
         ApplyGpuTail(ops, units, notes);
 
-        var segments = BuildSegments(items);
+        var segments = BuildSegments(items, graph);
         var switches = CountSwitches(segments, graph);
         var copyBytes = segments.Sum(s => s.CopyBytes);
 
@@ -159,12 +158,13 @@ public static class Planner
         }
     }
 
-    private static List<Segment> BuildSegments(List<WorkItem> items)
+    private static List<Segment> BuildSegments(List<WorkItem> items, ModelGraph graph)
     {
         var segments = new List<Segment>();
         // Producer of each value: by (function, name), and by bare name for values passed between pipeline members.
         var producedInFunction = new Dictionary<(string, string), (int Segment, long? Bytes)>();
         var producedAnywhere = new Dictionary<string, (int Segment, long? Bytes)>(StringComparer.Ordinal);
+        var edges = new SegmentEdges();
 
         SegmentBuilder? current = null;
         foreach (var item in items)
@@ -174,10 +174,18 @@ public static class Planner
                 Close();
                 current = new SegmentBuilder(segments.Count, Device.Cpu, node.Path.Length == 0 ? "model" : node.Path, node.ModelType);
                 foreach (var input in node.Interface.Inputs)
-                    current.Read(input.Name, producedAnywhere.TryGetValue(input.Name, out var p) ? p : null, segments);
+                {
+                    var found = producedAnywhere.TryGetValue(input.Name, out var p) ? p : ((int, long?)?)null;
+                    current.Read(input.Name, found, segments);
+                    edges.Read(current.Index, input.Name, FeatureType(input), found?.Item1, null, declared: true);
+                }
                 Close();
                 foreach (var output in node.Interface.Outputs)
+                {
                     producedAnywhere[output.Name] = (segments.Count - 1, FeatureBytes(output));
+                    edges.Produce(segments.Count - 1, null, output.Name, FeatureType(output));
+                    edges.Output(segments.Count - 1, output.Name);
+                }
                 continue;
             }
             var op = item.Op!;
@@ -189,13 +197,18 @@ public static class Planner
                     current = new SegmentBuilder(segments.Count, item.Device!.Value, op.Function, null);
                 }
                 current.Add(item);
-                foreach (var a in op.AllArguments)
+            }
+            foreach (var a in op.AllArguments)
+            {
+                if (a.Name is null || a.IsConstant) continue;
+                var found = producedInFunction.TryGetValue((op.Function, a.Name), out var p) ? p
+                    : producedAnywhere.TryGetValue(a.Name, out var q) ? q : ((int, long?)?)null;
+                if (item.Role == OpRole.Compute)
                 {
-                    if (a.Name is null || a.IsConstant) continue;
-                    var found = producedInFunction.TryGetValue((op.Function, a.Name), out var p) ? p
-                        : producedAnywhere.TryGetValue(a.Name, out var q) ? q : ((int, long?)?)null;
-                    current.Read(a.Name, found, segments);
+                    current!.Read(a.Name, found, segments);
+                    edges.Read(current.Index, a.Name, a.Type, found?.Item1, op.Function);
                 }
+                else if (found is { Item1: >= 0 } f) edges.Output(f.Item1, a.Name); // host-side work reads it
             }
             // Values produced by folded or host ops cost no device copy; they are not boundary tensors.
             var producer = item.Role == OpRole.Compute ? current!.Index : -1;
@@ -204,16 +217,90 @@ public static class Planner
                 var entry = (producer, o.Type.ByteSize);
                 producedInFunction[(op.Function, o.Name)] = entry;
                 producedAnywhere[o.Name] = entry;
+                edges.Produce(producer, op.Function, o.Name, o.Type);
             }
+            // A nested block's parameters (loop-carried values) are made by the op that owns the block.
+            foreach (var b in op.Blocks)
+                foreach (var v in b.Inputs)
+                {
+                    producedInFunction[(op.Function, v.Name)] = (producer, v.Type.ByteSize);
+                    edges.Produce(producer, op.Function, v.Name, v.Type);
+                }
         }
         Close();
-        return segments;
+
+        // What a function returns leaves the segment that made it.
+        foreach (var node in graph.Root.SelfAndDescendants())
+            foreach (var f in node.Functions)
+                foreach (var name in f.Outputs)
+                    if (producedInFunction.TryGetValue((node.FunctionPrefix + f.Name, name), out var p) && p.Segment >= 0)
+                        edges.Output(p.Segment, name);
+
+        return segments.Select(edges.Apply).ToList();
 
         void Close()
         {
             if (current is null) return;
             segments.Add(current.Build());
             current = null;
+        }
+    }
+
+    private static Graph.ValueType FeatureType(FeatureInfo f) =>
+        Graph.ValueType.Tensor(f.Element, f.Shape.Count == 0 ? TensorShape.Unknown : TensorShape.Of(f.Shape));
+
+    /// <summary>
+    /// The typed interface of every segment: what each reads from outside itself and what leaves it. Types come from
+    /// the producer's declaration (an op output, a function or block input, a member's description) and fall back to
+    /// the reading argument's type.
+    /// </summary>
+    private sealed class SegmentEdges
+    {
+        private readonly Dictionary<(string?, string), Graph.ValueType> _typeInFunction = new();
+        private readonly Dictionary<string, Graph.ValueType> _typeAnywhere = new(StringComparer.Ordinal);
+        private readonly Dictionary<int, (List<SegmentTensor> List, HashSet<string> Seen)> _inputs = new();
+        private readonly Dictionary<int, (List<string> List, HashSet<string> Seen)> _outputs = new();
+        private readonly Dictionary<(int, string), Graph.ValueType> _producedBy = new();
+
+        public void Produce(int segment, string? function, string name, Graph.ValueType type)
+        {
+            _typeInFunction[(function, name)] = type;
+            _typeAnywhere[name] = type;
+            if (segment >= 0) _producedBy[(segment, name)] = type;
+        }
+
+        /// <param name="declared">The reader declares the type itself (a member's description): it wins.</param>
+        public void Read(int segment, string name, Graph.ValueType argumentType, int? fromSegment, string? function, bool declared = false)
+        {
+            if (fromSegment == segment) return;
+            if (fromSegment is >= 0 and var from) Output(from, name);
+            var (list, seen) = Get(_inputs, segment);
+            if (!seen.Add(name)) return;
+            var type = declared ? argumentType
+                : _typeInFunction.TryGetValue((function, name), out var t) ? t
+                : _typeAnywhere.TryGetValue(name, out var u) ? u : argumentType;
+            if (type.Kind == ValueKind.Unknown && argumentType.Kind != ValueKind.Unknown) type = argumentType;
+            list.Add(SegmentTensor.Of(name, type, fromSegment is >= 0 ? fromSegment : null));
+        }
+
+        public void Output(int segment, string name)
+        {
+            var (list, seen) = Get(_outputs, segment);
+            if (seen.Add(name)) list.Add(name);
+        }
+
+        public Segment Apply(Segment s) => s with
+        {
+            InputTensors = _inputs.TryGetValue(s.Index, out var i) ? i.List : Array.Empty<SegmentTensor>(),
+            OutputTensors = _outputs.TryGetValue(s.Index, out var o)
+                ? o.List.Select(n => SegmentTensor.Of(n, _producedBy.TryGetValue((s.Index, n), out var t) ? t : Graph.ValueType.Unknown)).ToList()
+                : Array.Empty<SegmentTensor>(),
+        };
+
+        private static (List<T>, HashSet<string>) Get<T>(Dictionary<int, (List<T>, HashSet<string>)> map, int segment)
+        {
+            if (!map.TryGetValue(segment, out var entry)) map[segment] = entry = (new List<T>(), new HashSet<string>(StringComparer.Ordinal));
+            return entry;
         }
     }
 
@@ -304,15 +391,12 @@ public static class Planner
             return item;
         }
 
-        public static WorkItem ForOp(Op op, Analysis analysis, Finding? modelBlocker, ComputeUnits units)
+        /// <summary>Role and eligibility come from the analysis (the one owner of "is this op blocked"); the planner only places.</summary>
+        public static WorkItem ForOp(Op op, Analysis analysis, ComputeUnits units)
         {
             var findings = analysis.ForOp(op.Index).ToList();
-            analysis.Statuses.TryGetValue(op.Index, out var status);
-            var folded = status == OpStatus.Folded || findings.Any(f => f.Effect == Effect.Folded)
-                || op.Kind == "const" || op.Kind.StartsWith("constexpr_", StringComparison.Ordinal);
-            var host = !folded && (status == OpStatus.Host || findings.Any(f => f.Effect == Effect.Host));
-            var role = folded ? OpRole.Folded : host ? OpRole.Host : OpRole.Compute;
-            var blocker = findings.FirstOrDefault(f => f.BlocksAne) ?? modelBlocker;
+            var role = analysis.IsFolded(op) ? OpRole.Folded : analysis.IsHost(op) ? OpRole.Host : OpRole.Compute;
+            var blocker = analysis.BlockerOf(op);
             var item = new WorkItem
             {
                 Op = op,
@@ -327,7 +411,7 @@ public static class Planner
                     item.Reason = "folded at conversion or load: placement-neutral";
                     break;
                 case OpRole.Host:
-                    item.Place(Planning.Device.Cpu, "host-side work (runs on the CPU outside the network)", findings.FirstOrDefault(f => f.Effect == Effect.Host)?.RuleId);
+                    item.Place(Planning.Device.Cpu, "host-side work (runs on the CPU outside the network)", analysis.HostRule(op));
                     break;
                 default:
                     item.PlaceCompute(blocker, findings.Any(f => f.Effect == Effect.OpToGpu), units);

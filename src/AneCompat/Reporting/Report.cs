@@ -41,7 +41,12 @@ public sealed record ReportOp(
 
 /// <summary>Findings of one rule, counted over the model.</summary>
 /// <param name="OpIndices">Ops the rule fired on (empty for a model-level rule).</param>
-public sealed record RuleSummary(string RuleId, Effect Effect, Confidence Confidence, int Count, IReadOnlyList<int> OpIndices, string Message, string? Fix, IReadOnlyList<string> Sources);
+public sealed record RuleSummary(string RuleId, Effect Effect, Confidence Confidence, int Count, IReadOnlyList<int> OpIndices, string Message, string? Fix, IReadOnlyList<string> Sources)
+{
+    /// <summary>The rule's catalog descriptor (title, condition, fix and its safety): what SARIF rule metadata, <c>explain</c>
+    /// and docs/rules.md all read. Null only for a rule id the catalog does not hold.</summary>
+    public Rules.Catalog.RuleDescriptor? Descriptor { get; init; }
+}
 
 /// <summary>Op counts by role and predicted device.</summary>
 public sealed record ReportCounts(int Ops, int ComputeOps, int FoldedOps, int HostOps, int AneOps, int CpuOps, int GpuOps, int Findings, int Segments);

@@ -60,7 +60,10 @@ public static class ReportBuilder
                 return new RuleSummary(g.Key, first.Effect, g.Aggregate(Confidence.None, (c, f) => c | f.Confidence), g.Count(),
                     g.Where(f => f.OpIndex is not null).Select(f => f.OpIndex!.Value).Distinct().ToArray(),
                     first.Message, g.Select(f => f.Fix).FirstOrDefault(x => !string.IsNullOrWhiteSpace(x)),
-                    g.SelectMany(f => f.Sources).Distinct(StringComparer.Ordinal).ToArray());
+                    g.SelectMany(f => f.Sources).Distinct(StringComparer.Ordinal).ToArray())
+                {
+                    Descriptor = first.Descriptor ?? Rules.Catalog.RuleCatalog.Default.Find(g.Key),
+                };
             })
             .OrderByDescending(r => r.Effect.BlocksAne())
             .ThenByDescending(r => r.Count)

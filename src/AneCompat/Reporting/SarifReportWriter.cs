@@ -124,14 +124,18 @@ public static class SarifReportWriter
         w.WriteStartObject();
         w.WriteString("id", rule.RuleId);
         w.WriteString("name", RuleName(rule.RuleId));
+        // Rule metadata comes from the catalog's descriptor (its title and condition), never from one finding's message.
+        var d = rule.Descriptor;
         w.WriteStartObject("shortDescription");
-        w.WriteString("text", $"{rule.RuleId}: {rule.Effect.Label()}");
+        w.WriteString("text", d is null ? $"{rule.RuleId}: {rule.Effect.Label()}" : $"{d.Title} ({d.EffectText})");
         w.WriteEndObject();
         w.WriteStartObject("fullDescription");
-        w.WriteString("text", rule.Message);
+        w.WriteString("text", d is null ? rule.Message : $"{d.Title}. Applies to {d.AppliesTo}. Condition: {d.Condition}");
         w.WriteEndObject();
         var help = new StringBuilder();
-        help.Append(rule.Fix is null ? "No fix is known." : "Fix: " + rule.Fix);
+        var fix = d?.Fix ?? rule.Fix;
+        help.Append(fix is null ? "No fix is known." : "Fix: " + fix);
+        if (d?.FixSafety is { Length: > 0 } safety) help.Append($" (fix safety: {safety})");
         help.Append($" Effect: {rule.Effect.Label()}. Confidence: {rule.Confidence.Label()}.");
         if (rule.Sources.Count > 0) help.Append(" Sources: ").Append(string.Join(", ", rule.Sources)).Append('.');
         w.WriteStartObject("help");

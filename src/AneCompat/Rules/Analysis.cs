@@ -1,4 +1,5 @@
 using AneCompat.Graph;
+using AneCompat.Registry;
 using AneCompat.Targets;
 
 namespace AneCompat.Rules;
@@ -36,13 +37,47 @@ public sealed class Analysis
     /// True when some finding says the ANE cannot run this op (eligibility, not placement): one of its own findings,
     /// or a model-level finding about the model (or pipeline member) that contains it.
     /// </summary>
-    public bool IsBlocked(int opIndex) =>
-        _byOp[opIndex].Any(f => f.BlocksAne) || ModelLevel.Any(f => f.BlocksAne && Covers(f, opIndex));
+    public bool IsBlocked(int opIndex) => _ops.Value.TryGetValue(opIndex, out var op)
+        ? BlockerOf(op) is not null
+        : _byOp[opIndex].Any(f => f.BlocksAne) || ModelLevel.Any(f => f.BlocksAne && string.IsNullOrEmpty(f.ModelPath));
 
-    private bool Covers(Finding modelFinding, int opIndex)
+    public bool IsBlocked(Op op) => BlockerOf(op) is not null;
+
+    /// <summary>
+    /// The finding that takes this op off the ANE, or null when it is ANE-eligible: its own first blocking finding,
+    /// else the first blocking model-level finding about the model or pipeline member that contains it. A finding
+    /// about one member (a classical NMS model) never blocks the ops of another (the detector before it).
+    /// Folded and host ops are never "blocked": they are not ANE work at all.
+    /// </summary>
+    public Finding? BlockerOf(Op op)
     {
-        if (string.IsNullOrEmpty(modelFinding.ModelPath)) return true;
-        if (!_ops.Value.TryGetValue(opIndex, out var op)) return false;
-        return op.Function.StartsWith(modelFinding.ModelPath + "/", StringComparison.Ordinal);
+        if (IsFolded(op) || IsHost(op)) return null;
+        return _byOp[op.Index].FirstOrDefault(f => f.BlocksAne)
+            ?? ModelLevel.FirstOrDefault(f => f.BlocksAne && Covers(f, op));
     }
+
+    /// <summary>
+    /// Folded at conversion or load (placement-neutral): the op kind is a constant by nature, its catalog row says
+    /// folded, or a finding says so. The one answer to "is this op a constant" for placement.
+    /// </summary>
+    public bool IsFolded(Op op)
+    {
+        Statuses.TryGetValue(op.Index, out var status);
+        return status == OpStatus.Folded || _byOp[op.Index].Any(f => f.Effect == Effect.Folded) || OpKinds.IsConstant(op);
+    }
+
+    /// <summary>Host-side work by nature (runs on the CPU outside the network); never both folded and host.</summary>
+    public bool IsHost(Op op)
+    {
+        if (IsFolded(op)) return false;
+        Statuses.TryGetValue(op.Index, out var status);
+        return status == OpStatus.Host || _byOp[op.Index].Any(f => f.Effect == Effect.Host);
+    }
+
+    /// <summary>The rule that makes <paramref name="op"/> host-side work, when one does.</summary>
+    public string? HostRule(Op op) => _byOp[op.Index].FirstOrDefault(f => f.Effect == Effect.Host)?.RuleId;
+
+    private static bool Covers(Finding modelFinding, Op op) =>
+        string.IsNullOrEmpty(modelFinding.ModelPath)
+        || op.Function.StartsWith(modelFinding.ModelPath + "/", StringComparison.Ordinal);
 }

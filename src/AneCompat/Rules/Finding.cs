@@ -74,4 +74,7 @@ public sealed record Finding(
     /// Null means the whole file. Op findings leave it null (the op's function path says where it is).
     /// </summary>
     public string? ModelPath { get; init; }
+
+    /// <summary>The rule's descriptor (title, condition, effect, confidence, sources, fix and its safety).</summary>
+    public Catalog.RuleDescriptor? Descriptor { get; init; }
 }

@@ -1,3 +1,5 @@
+using AneCompat.Registry;
+
 namespace AneCompat.Rules;
 
 /// <summary>
@@ -7,11 +9,11 @@ namespace AneCompat.Rules;
 /// </summary>
 public interface IOpRule
 {
-    /// <summary>The catalog rule ids this check can report.</summary>
-    IReadOnlyList<string> RuleIds { get; }
+    /// <summary>The descriptors of the rules this check can report (<see cref="Catalog.Descriptors"/>).</summary>
+    IReadOnlyList<Catalog.RuleDescriptor> Rules { get; }
 
     /// <summary>Canonical op kinds (Graph Op.Kind / catalog kind) to run on; empty = every op.</summary>
-    IReadOnlyCollection<string> Kinds { get; }
+    IReadOnlyCollection<OpKind> Kinds { get; }
 
     IEnumerable<Finding> Check(OpContext ctx);
 }
@@ -19,7 +21,7 @@ public interface IOpRule
 /// <summary>A check on a whole model or pipeline member (its type, interface, states, size).</summary>
 public interface IModelRule
 {
-    IReadOnlyList<string> RuleIds { get; }
+    IReadOnlyList<Catalog.RuleDescriptor> Rules { get; }
 
     IEnumerable<Finding> Check(ModelContext ctx);
 }

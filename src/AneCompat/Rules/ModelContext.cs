@@ -29,12 +29,10 @@ public sealed class ModelContext
     public string Label => IsRoot ? "model" : $"pipeline member {Node.Path}" + (Node.Name is null ? "" : $" ({Node.Name})");
 
     /// <summary>A model-level finding about this node, with the catalog's metadata for <paramref name="ruleId"/>.</summary>
-    public Finding Report(string ruleId, string message, Effect? effect = null, Confidence? confidence = null)
-    {
-        var rule = Catalog.Rule(ruleId);
-        return new Finding(rule.Id, null, effect ?? rule.Effect, confidence ?? rule.Confidence, rule.Sources, message, rule.Fix)
+    public Finding Report(RuleDescriptor rule, string message, Effect? effect = null, Confidence? confidence = null) =>
+        new(rule.Id, null, effect ?? rule.Effect, confidence ?? rule.Confidence, rule.Sources, message, rule.Fix)
         {
             ModelPath = Node.Path,
+            Descriptor = rule,
         };
-    }
 }

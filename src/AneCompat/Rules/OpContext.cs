@@ -39,7 +39,11 @@ public sealed class OpContext
     public RuleCatalog Catalog { get; }
 
     /// <summary>Canonical kind: the catalog's for the op's source type, else what the decoder set.</summary>
-    public string Kind => Entry?.Kind ?? Op.Kind;
+    /// <summary>The op's canonical kind (the registry's: the catalog row's base kind, narrowed by the layer's parameters).</summary>
+    public string Kind => Op.Kind;
+
+    /// <summary>The registry's definition of the op's kind.</summary>
+    public Registry.OpKind KindDefinition => Registry.OpRegistry.Of(Op);
 
     public bool IsMlProgram => Node.Family == ModelFamily.MlProgram;
     public bool IsNeuralNetwork => Node.Family == ModelFamily.NeuralNetwork;
@@ -47,11 +51,14 @@ public sealed class OpContext
     /// <summary>"conv 'conv_3' (conv)" — how messages name the op.</summary>
     public string Label => Op.Name is null ? $"{Op.Source}" : $"{Op.Source} '{Op.Name}'";
 
-    public Finding Report(string ruleId, string message, Effect? effect = null, Confidence? confidence = null)
-    {
-        var rule = Catalog.Rule(ruleId);
-        return new Finding(rule.Id, Op.Index, effect ?? rule.Effect, confidence ?? rule.Confidence, rule.Sources, message, rule.Fix);
-    }
+    /// <param name="rule">The rule's descriptor (<see cref="Descriptors"/>): its effect, confidence, sources and fix
+    /// apply unless this finding overrides the effect or confidence.</param>
+    public Finding Report(RuleDescriptor rule, string message, Effect? effect = null, Confidence? confidence = null) =>
+        new(rule.Id, Op.Index, effect ?? rule.Effect, confidence ?? rule.Confidence, rule.Sources, message, rule.Fix) { Descriptor = rule };
+
+    /// <summary>A finding for a rule named by data (a status-table row), resolved through the catalog.</summary>
+    internal Finding Report(string ruleId, string message, Effect? effect = null, Confidence? confidence = null) =>
+        Report(Catalog.Rule(ruleId), message, effect, confidence);
 
     /// <summary>True when the argument is a value fed in from outside the model (a function input).</summary>
     public bool IsModelInput(Argument a) => a.Name is not null && !a.IsConstant && _functionInputs.Contains(a.Name);

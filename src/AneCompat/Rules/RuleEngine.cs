@@ -26,7 +26,7 @@ public sealed class RuleEngine
         _everyOp = ops.Where(r => r.Kinds.Count == 0).ToList();
         _byKind = new Dictionary<string, List<IOpRule>>(StringComparer.Ordinal);
         foreach (var rule in ops)
-            foreach (var kind in rule.Kinds)
+            foreach (var kind in rule.Kinds.Select(k => k.Name))
                 (_byKind.TryGetValue(kind, out var list) ? list : _byKind[kind] = new List<IOpRule>()).Add(rule);
     }
 
@@ -51,7 +51,7 @@ public sealed class RuleEngine
                     statuses[op.Index] = entry?.Status ?? OpStatus.Unknown;
                     var ctx = new OpContext(graph, node, function, op, entry, target, _catalog, inputs);
                     findings.AddRange(TableFindings(ctx));
-                    foreach (var rule in RulesFor(op.Kind, entry?.Kind))
+                    foreach (var rule in RulesFor(op.Kind))
                         findings.AddRange(rule.Check(ctx));
                 }
             }
@@ -63,14 +63,12 @@ public sealed class RuleEngine
         return new Analysis(graph, target, unique, statuses);
     }
 
-    private IEnumerable<IOpRule> RulesFor(string opKind, string? catalogKind)
+    /// <summary>Checks for every op, then those registered for the op's one canonical kind (the registry's).</summary>
+    private IEnumerable<IOpRule> RulesFor(string kind)
     {
         foreach (var r in _everyOp) yield return r;
-        var seen = new HashSet<IOpRule>();
-        foreach (var kind in new[] { opKind, catalogKind })
-            if (kind is not null && _byKind.TryGetValue(kind, out var list))
-                foreach (var r in list)
-                    if (seen.Add(r)) yield return r;
+        if (_byKind.TryGetValue(kind, out var list))
+            foreach (var r in list) yield return r;
     }
 
     /// <summary>What the op's table row asserts by itself: its §1 rules, or its bare status when no rule names it.</summary>
@@ -79,7 +77,7 @@ public sealed class RuleEngine
         var entry = ctx.Entry;
         if (entry is null)
         {
-            yield return ctx.Report("OP-UNKNOWN",
+            yield return ctx.Report(Descriptors.OpUnknown,
                 $"{ctx.Label}: the op type '{ctx.Op.Source}' is not in the catalog (no MIL op, NeuralNetwork layer or espresso layer of that name); its placement is unknown.");
             yield break;
         }
@@ -87,7 +85,7 @@ public sealed class RuleEngine
         {
             var rule = ctx.Catalog.Rule(id);
             if (!rule.EvaluatedBy(RuleEvaluation.Table)) continue;
-            yield return ctx.Report(id, TableMessage(ctx, entry, rule));
+            yield return ctx.Report(rule, TableMessage(ctx, entry, rule));
         }
         if (entry.Rules.Count > 0) yield break;
         var effect = entry.Status switch
@@ -98,7 +96,7 @@ public sealed class RuleEngine
             _ => (Effect?)null,
         };
         if (effect is null) yield break;
-        var f = ctx.Report("OP-TABLE", $"{ctx.Label}: {entry.TableLabel} status {entry.StatusCode} ({entry.ConfidenceText}): {Describe(entry)}",
+        var f = ctx.Report(Descriptors.OpTable, $"{ctx.Label}: {entry.TableLabel} status {entry.StatusCode} ({entry.ConfidenceText}): {Describe(entry)}",
             effect, entry.Confidence);
         yield return f with { Sources = entry.Evidence };
     }

@@ -57,6 +57,9 @@ public sealed record ChipProfile(
     /// <summary>Rows of a lookup inner product (embedding) the ANE validator accepts (DIM-LOOKUP-NB).</summary>
     public long MaxLookupRows => 32768;
 
+    /// <summary>Largest pooling stride the old Espresso ANE path (A12/A13 generations) accepted (POOL-STRIDE).</summary>
+    public int MaxLegacyPoolStride => 2;
+
     /// <summary>Pooling window on the Espresso ANE path (POOL-KERNEL).</summary>
     public int MaxPoolKernel => 13;
 

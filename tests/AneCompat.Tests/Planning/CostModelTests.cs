@@ -42,7 +42,7 @@ public class CostModelTests
         pool.Attributes[Attr.Kernel] = new long[] { 2, 2 };
         Assert.Equal(4L * 8 * 8 * 4, CostModel.Flops(pool));
 
-        var global = f.Add("pooling", "g", GraphFactory.Fp16(1, 4, 1, 1), ("x", GraphFactory.Fp16(1, 4, 16, 16)));
+        var global = f.Add("pool", "g", GraphFactory.Fp16(1, 4, 1, 1), ("x", GraphFactory.Fp16(1, 4, 16, 16)));
         global.Attributes[Attr.Global] = true;
         Assert.Equal(4L * 16 * 16, CostModel.Flops(global));
 

@@ -117,10 +117,13 @@ public partial class CatalogTests
     public void EveryCheckRuleHasACheckAndEveryCheckReportsCatalogRules()
     {
         var engineChecked = RuleEngine.Default.Catalog.Rules.Where(r => r.EvaluatedBy(RuleEvaluation.Check)).Select(r => r.Id).ToHashSet();
-        var implemented = typeof(IOpRule).Assembly.GetTypes()
-            .Where(t => (typeof(IOpRule).IsAssignableFrom(t) || typeof(IModelRule).IsAssignableFrom(t)) && t.IsClass)
-            .SelectMany(t => t.GetProperty("RuleIds")!.GetValue(Activator.CreateInstance(t)) as IReadOnlyList<string> ?? Array.Empty<string>())
-            .ToHashSet();
+        var implemented = BuiltInChecks.OpRules.SelectMany(r => r.Rules).Concat(BuiltInChecks.ModelRules.SelectMany(r => r.Rules))
+            .Select(d => d.Id).ToHashSet();
+        // Every check class in the assembly is on the explicit list (the engine uses no reflection).
+        var listed = BuiltInChecks.OpRules.Select(r => r.GetType()).Concat(BuiltInChecks.ModelRules.Select(r => r.GetType())).ToHashSet();
+        var classes = typeof(IOpRule).Assembly.GetTypes()
+            .Where(t => (typeof(IOpRule).IsAssignableFrom(t) || typeof(IModelRule).IsAssignableFrom(t)) && t is { IsClass: true, IsAbstract: false });
+        Assert.All(classes, t => Assert.Contains(t, listed));
         Assert.Empty(engineChecked.Except(implemented));
         Assert.DoesNotContain(implemented, id => Catalog.Find(id) is not { } r || !r.EvaluatedBy(RuleEvaluation.Check));
     }
@@ -176,4 +179,21 @@ public partial class CatalogTests
 
     [GeneratedRegex(@"`([a-z0-9_/]+)`")]
     private static partial Regex BacktickName();
+
+    [Fact]
+    public void TypedDescriptorsAreInSyncWithRulesJson()
+    {
+        var generated = File.ReadAllText(Path.Combine(Support.Corpus.RepoRoot, "src", "AneCompat", "Rules", "Catalog", "Descriptors.g.cs"));
+        var ids = System.Text.RegularExpressions.Regex.Matches(generated, "Rule\\(\"([^\"]+)\"\\)").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(Catalog.Rules.Select(r => r.Id).OrderBy(x => x, StringComparer.Ordinal), ids.OrderBy(x => x, StringComparer.Ordinal));
+        Assert.Same(Catalog.Rule("POOL-KERNEL"), AneCompat.Rules.Catalog.Descriptors.PoolKernel);
+    }
+
+    [Fact]
+    public void FindingsCarryTheirDescriptor()
+    {
+        var graph = ModelReader.Read(Support.Corpus.Path("blazeface-nms-pipeline/blazeface_pipeline.mlmodel"));
+        var analysis = RuleEngine.Default.Evaluate(graph, AneCompat.Targets.ChipProfiles.Default);
+        Assert.All(analysis.Findings, f => Assert.Equal(f.RuleId, f.Descriptor?.Id));
+    }
 }

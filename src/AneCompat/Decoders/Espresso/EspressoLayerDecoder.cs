@@ -47,7 +47,7 @@ internal static class EspressoLayerDecoder
         long? L(string key) => BoundedJson.Long(layer, key);
         var op = new Op
         {
-            Kind = EspressoLayerKinds.KindOf(type, L),
+            Kind = Registry.EspressoKindHooks.KindOf(type, L).Name,
             Source = type,
             Name = BoundedJson.String(layer, "name"),
             Function = function,
@@ -75,6 +75,8 @@ internal static class EspressoLayerDecoder
             case "inner_product":
                 Put(op, Attr.OutChannels, L("nC"));
                 Put(op, Attr.InChannels, L("nB"));
+                // A lookup inner product (an embedding): its nB rows are the table DIM-LOOKUP-NB bounds.
+                if (L("is_lookup") is { } lookup && lookup != 0) Put(op, Attr.VocabSize, L("nB"));
                 break;
             case "activation" or "elementwise":
                 // The raw code stays visible for codes the kind table does not know.

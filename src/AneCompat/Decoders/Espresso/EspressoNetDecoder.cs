@@ -40,7 +40,9 @@ public static class EspressoNetDecoder
             var type = BoundedJson.String(layer, "type");
             if (string.IsNullOrEmpty(type))
                 throw new ModelReadException(netPath, $"model.espresso.net: layer {index} has no 'type'");
-            function.Body.Ops.Add(EspressoLayerDecoder.ToOp(layer, type, shapes, blobSizes, functionPrefix + "main"));
+            var op = EspressoLayerDecoder.ToOp(layer, type, shapes, blobSizes, functionPrefix + "main");
+            op.Origin = new OpOrigin(OpSourceFormat.Espresso, OpOrigin.MemberOf(functionPrefix), "main", Array.Empty<OriginStep>(), index, op.Name);
+            function.Body.Ops.Add(op);
             if (EspressoLayerDecoder.IsMarkedOutput(layer))
                 markedOutputs.UnionWith(EspressoLayerDecoder.Blobs(layer, "top"));
             index++;

@@ -63,7 +63,7 @@ public static class MilDataflow
     }
 
     /// <summary><c>const</c> and the compile-time decompression ops (<c>constexpr_*</c>).</summary>
-    public static bool IsConstant(Op op) => op.Kind == "const" || op.Kind.StartsWith("constexpr_", StringComparison.Ordinal);
+    public static bool IsConstant(Op op) => Registry.OpKinds.IsConstant(op);
 
     // Only the op's own inline values count: an iOS18 constexpr names const ops whose bytes those ops already count.
     private static long InlinePayload(Op op) =>

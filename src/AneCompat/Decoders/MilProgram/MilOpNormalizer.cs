@@ -1,10 +1,12 @@
 using AneCompat.Graph;
+using AneCompat.Registry;
 
 namespace AneCompat.Decoders.MilProgram;
 
 /// <summary>
 /// Translates MIL op parameters, once their constant arguments are resolved, into the common attributes of
-/// <see cref="Attr"/>. A table of small per-op translators, plus the parameters every op may carry (axis, epsilon…).
+/// <see cref="Attr"/>. A table of small per-kind translators keyed by the registry's typed kinds (the attribute
+/// normalisation hooks of MIL ops), plus the parameters every op may carry (axis, epsilon…).
 /// </summary>
 public static class MilOpNormalizer
 {
@@ -16,25 +18,25 @@ public static class MilOpNormalizer
     {
         var t = new Dictionary<string, Translator>(StringComparer.Ordinal)
         {
-            ["conv"] = (op, p) => Convolution(op, p, inChannelsAxis: 1),
-            ["conv_transpose"] = (op, p) => Convolution(op, p, inChannelsAxis: 0),
-            ["avg_pool"] = Pool, ["max_pool"] = Pool, ["l2_pool"] = Pool,
-            ["upsample_nearest_neighbor"] = (op, _) => Upsample(op, "nearest"),
-            ["upsample_bilinear"] = (op, _) => Upsample(op, "bilinear"),
-            ["resize_nearest_neighbor"] = (op, _) => Resize(op, "nearest"),
-            ["resize_bilinear"] = (op, _) => Resize(op, "bilinear"),
-            ["resize"] = (op, _) => Resize(op, null),
-            ["crop_resize"] = (op, _) => Resize(op, null),
-            ["pad"] = PadOp,
-            ["topk"] = (op, _) => SetLong(op, Attr.K, "k"),
-            ["gather"] = Gather,
-            ["linear"] = WeightedMatrix,
-            ["matmul"] = WeightedMatrix,
-            ["constexpr_blockwise_shift_scale"] = BlockwiseShiftScale,
-            ["constexpr_lut_to_dense"] = LutToDense,
-            ["constexpr_affine_dequantize"] = AffineDequantize,
-            ["dequantize"] = (op, _) => Linear(op, op.Arg("input")?.Type.Element),
-            ["quantize"] = (op, _) => Linear(op, ElementFromName(op.Arg("output_dtype")?.Constant?.AsString())),
+            [OpKinds.Conv.Name] = (op, p) => Convolution(op, p, inChannelsAxis: 1),
+            [OpKinds.ConvTranspose.Name] = (op, p) => Convolution(op, p, inChannelsAxis: 0),
+            [OpKinds.AvgPool.Name] = Pool, [OpKinds.MaxPool.Name] = Pool, [OpKinds.L2Pool.Name] = Pool,
+            [OpKinds.UpsampleNearestNeighbor.Name] = (op, _) => Upsample(op, "nearest"),
+            [OpKinds.UpsampleBilinear.Name] = (op, _) => Upsample(op, "bilinear"),
+            [OpKinds.ResizeNearestNeighbor.Name] = (op, _) => Resize(op, "nearest"),
+            [OpKinds.ResizeBilinear.Name] = (op, _) => Resize(op, "bilinear"),
+            [OpKinds.Resize.Name] = (op, _) => Resize(op, null),
+            [OpKinds.CropResize.Name] = (op, _) => Resize(op, null),
+            [OpKinds.Pad.Name] = PadOp,
+            [OpKinds.Topk.Name] = (op, _) => SetLong(op, Attr.K, "k"),
+            [OpKinds.Gather.Name] = Gather,
+            [OpKinds.Linear.Name] = WeightedMatrix,
+            [OpKinds.Matmul.Name] = WeightedMatrix,
+            [OpKinds.ConstexprBlockwiseShiftScale.Name] = BlockwiseShiftScale,
+            [OpKinds.ConstexprLutToDense.Name] = LutToDense,
+            [OpKinds.ConstexprAffineDequantize.Name] = AffineDequantize,
+            [OpKinds.Dequantize.Name] = (op, _) => Linear(op, op.Arg("input")?.Type.Element),
+            [OpKinds.Quantize.Name] = (op, _) => Linear(op, ElementFromName(op.Arg("output_dtype")?.Constant?.AsString())),
         };
         return t;
     }

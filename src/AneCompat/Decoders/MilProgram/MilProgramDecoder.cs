@@ -32,7 +32,9 @@ public static class MilProgramDecoder
             foreach (var input in function.Inputs) graphFunction.Inputs.Add(NamedValue(input));
             context.Opset = opset;
             context.Function = functionPrefix + name;
-            FillBlock(graphFunction.Body, block, context, depth: 1);
+            context.Member = OpOrigin.MemberOf(functionPrefix);
+            context.FunctionName = name;
+            FillBlock(graphFunction.Body, block, context, depth: 1, Array.Empty<OriginStep>());
             MilDataflow.Resolve(graphFunction);
             result.Add(graphFunction);
         }
@@ -44,6 +46,8 @@ public static class MilProgramDecoder
         public MilBlobReader Blobs { get; } = blobs;
         public string Opset { get; set; } = "";
         public string Function { get; set; } = "main";
+        public string Member { get; set; } = "";
+        public string FunctionName { get; set; } = "main";
         public int OpCount { get; set; }
         public ModelReadException Error(string problem) => new(sourcePath, problem);
     }
@@ -63,27 +67,29 @@ public static class MilProgramDecoder
         throw context.Error($"function '{name}' has no block for its opset '{function.Opset}' (has: {string.Join(", ", specs.Keys)})");
     }
 
-    private static void FillBlock(Block target, Mil.Block source, Context context, int depth)
+    private static void FillBlock(Block target, Mil.Block source, Context context, int depth, IReadOnlyList<OriginStep> path)
     {
         if (depth > Limits.MaxProtobufDepth)
             throw context.Error($"nested blocks deeper than {Limits.MaxProtobufDepth} in function '{context.Function}'");
         foreach (var input in source.Inputs) target.Inputs.Add(NamedValue(input));
         target.Outputs.AddRange(source.Outputs);
+        var index = 0;
         foreach (var operation in source.Operations)
         {
             if (++context.OpCount > Limits.MaxOps)
                 throw context.Error($"more than {Limits.MaxOps} ops");
-            target.Ops.Add(DecodeOp(operation, context, depth));
+            target.Ops.Add(DecodeOp(operation, context, depth, path, index++));
         }
     }
 
-    private static Op DecodeOp(Mil.Operation operation, Context context, int depth)
+    private static Op DecodeOp(Mil.Operation operation, Context context, int depth, IReadOnlyList<OriginStep> path, int index)
     {
         var name = operation.Attributes.TryGetValue("name", out var n) ? ImmediateString(n) : null;
         var op = new Op
         {
             Kind = MilOpKind.Canonical(operation.Type), Source = operation.Type, Name = name,
             Opset = context.Opset, Function = context.Function,
+            Origin = new OpOrigin(OpSourceFormat.MilProgram, context.Member, context.FunctionName, path, index, name),
         };
         foreach (var (parameter, argument) in operation.Inputs.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             op.Inputs.Add(new OpInput(parameter, argument.Arguments.Select(b => Binding(b, context)).ToArray()));
@@ -100,10 +106,11 @@ public static class MilProgramDecoder
             op.Inputs.Add(new OpInput(key, new[] { new Argument { Constant = constant, Type = constant.Type } }));
         }
         foreach (var output in operation.Outputs) op.Outputs.Add(NamedValue(output));
+        var b = 0;
         foreach (var block in operation.Blocks)
         {
             var nested = new Block();
-            FillBlock(nested, block, context, depth + 1);
+            FillBlock(nested, block, context, depth + 1, OpOrigin.Append(path, index, $"blocks[{b++}]"));
             op.Blocks.Add(nested);
         }
         return op;

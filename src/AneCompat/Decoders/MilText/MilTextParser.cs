@@ -23,6 +23,7 @@ internal sealed class MilTextParser
     private int _opCount;
     private string _opset = "";
     private string _function = "main";
+    private string _functionName = "main";
 
     public MilTextParser(MilTokenizer tokens, MilBlobReader blobs, string functionPrefix)
     {
@@ -62,10 +63,11 @@ internal sealed class MilTextParser
         _opset = ExpectKind(MilTokenKind.Identifier, "an opset name such as ios16 or CoreML8").Text;
         Expect(">");
         _function = _functionPrefix + name;
+        _functionName = name;
         var function = new GraphFunction { Name = name, Opset = _opset };
         function.Inputs.AddRange(ParseParameters());
         if (_tokens.Peek().Is("[")) SkipAttributes();
-        ParseBlockBody(function.Body);
+        ParseBlockBody(function.Body, Array.Empty<OriginStep>());
         if (_tokens.Peek().Is(";")) _tokens.Next();
         MilDataflow.Resolve(function);
         return function;
@@ -87,14 +89,14 @@ internal sealed class MilTextParser
     }
 
     /// <summary><c>{ statements } -> (outputs)</c></summary>
-    private void ParseBlockBody(Block block)
+    private void ParseBlockBody(Block block, IReadOnlyList<OriginStep> path)
     {
         var open = Expect("{");
         Enter(open);
         while (!_tokens.Peek().Is("}"))
         {
             if (_tokens.Peek().Kind == MilTokenKind.End) throw Expected("'}' closing the block", _tokens.Peek());
-            block.Ops.Add(ParseStatement());
+            block.Ops.Add(ParseStatement(path, block.Ops.Count));
         }
         Expect("}");
         Expect("->");
@@ -107,7 +109,7 @@ internal sealed class MilTextParser
     }
 
     /// <summary><c>type out, … = op(param = value, …) [attrs]? nested-blocks* ;</c> (ops without outputs omit the left side).</summary>
-    private Op ParseStatement()
+    private Op ParseStatement(IReadOnlyList<OriginStep> path, int index)
     {
         var outputs = new List<GraphValue>();
         var first = _tokens.Peek();
@@ -131,14 +133,15 @@ internal sealed class MilTextParser
         {
             var t = _tokens.Peek();
             if (t.Is("[")) name = ParseOpAttributes(attributes, attributeInputs) ?? name;
-            else if (t.Is("{")) blocks.Add(ParseNestedBlock(null));
-            else if (t.Kind == MilTokenKind.Identifier && _tokens.Peek(1).Is("(")) { _tokens.Next(); blocks.Add(ParseNestedBlock(t)); }
+            else if (t.Is("{")) blocks.Add(ParseNestedBlock(null, OpOrigin.Append(path, index, $"blocks[{blocks.Count}]")));
+            else if (t.Kind == MilTokenKind.Identifier && _tokens.Peek(1).Is("(")) { _tokens.Next(); blocks.Add(ParseNestedBlock(t, OpOrigin.Append(path, index, $"blocks[{blocks.Count}]"))); }
             else throw Expected("';' ending the op, '[' attributes or a nested block", t);
         }
         Expect(";");
         var op = new Op
         {
             Kind = MilOpKind.Canonical(opToken.Text), Source = opToken.Text, Name = name, Opset = _opset, Function = _function,
+            Origin = new OpOrigin(OpSourceFormat.MilText, OpOrigin.MemberOf(_functionPrefix), _functionName, path, index, name),
         };
         op.Inputs.AddRange(inputs);
         op.Inputs.AddRange(attributeInputs);
@@ -149,13 +152,13 @@ internal sealed class MilTextParser
     }
 
     /// <summary>A nested block of cond/while_loop: optionally labelled and with parameters, then a block body.</summary>
-    private Block ParseNestedBlock(MilToken? label)
+    private Block ParseNestedBlock(MilToken? label, IReadOnlyList<OriginStep> path)
     {
         var block = new Block();
         var start = label ?? _tokens.Peek();
         Enter(start);
         if (label is not null) block.Inputs.AddRange(ParseParameters());
-        ParseBlockBody(block);
+        ParseBlockBody(block, path);
         Exit();
         return block;
     }

@@ -28,7 +28,7 @@ public static class NeuralNetworkDecoder
         List<ReadWarning> warnings, string sourcePath = "model")
     {
         var function = new GraphFunction { Name = "main" };
-        var context = new Context(parts, functionPrefix + "main", warnings, sourcePath);
+        var context = new Context(parts, functionPrefix + "main", OpOrigin.MemberOf(functionPrefix), warnings, sourcePath);
         foreach (var input in iface.Inputs)
         {
             var value = new GraphValue(input.Name, ValueType.Tensor(ElementType.Float32, ShapeConvention.Input(input, parts.ArrayInputShapeMapping)));
@@ -36,42 +36,45 @@ public static class NeuralNetworkDecoder
             function.Body.Inputs.Add(value);
             context.Values[input.Name] = value.Type.Shape;
         }
-        context.DecodeLayers(parts.Layers, function.Body, depth: 0);
+        context.DecodeLayers(parts.Layers, function.Body, depth: 0, Array.Empty<OriginStep>());
         foreach (var output in iface.Outputs) function.Body.Outputs.Add(output.Name);
         return function;
     }
 
-    private sealed class Context(NeuralNetworkParts root, string function, List<ReadWarning> warnings, string sourcePath)
+    private sealed class Context(NeuralNetworkParts root, string function, string member, List<ReadWarning> warnings, string sourcePath)
     {
         /// <summary>Shape of every value seen so far; nested bodies share it because they read and write outer names.</summary>
         public Dictionary<string, TensorShape> Values { get; } = new(StringComparer.Ordinal);
 
         private int _ops;
 
-        public void DecodeLayers(IEnumerable<NeuralNetworkLayer> layers, Block block, int depth)
+        public void DecodeLayers(IEnumerable<NeuralNetworkLayer> layers, Block block, int depth, IReadOnlyList<OriginStep> path)
         {
             if (depth > Limits.MaxProtobufDepth)
                 throw new ModelReadException(sourcePath, $"NeuralNetwork branch/loop nesting is deeper than {Limits.MaxProtobufDepth} levels");
+            var index = 0;
             foreach (var layer in layers)
             {
                 if (++_ops > Limits.MaxOps)
                     throw new ModelReadException(sourcePath, $"NeuralNetwork has more than {Limits.MaxOps} layers");
-                block.Ops.Add(DecodeLayer(layer, depth));
+                block.Ops.Add(DecodeLayer(layer, depth, path, index++));
             }
         }
 
-        private Op DecodeLayer(NeuralNetworkLayer layer, int depth)
+        private Op DecodeLayer(NeuralNetworkLayer layer, int depth, IReadOnlyList<OriginStep> path, int index)
         {
             var entry = NeuralNetworkLayerKinds.Find(layer.LayerCase);
+            var source = entry is null ? "unknown" : NeuralNetworkLayerKinds.SourceName(layer.LayerCase);
             if (entry is null)
                 warnings.Add(new ReadWarning("NN-UNKNOWN-LAYER",
                     $"layer '{layer.Name}' has no layer type this reader knows (a newer format version?)"));
             var op = new Op
             {
-                Kind = entry?.KindOf(layer) ?? "unknown",
-                Source = entry is null ? "unknown" : NeuralNetworkLayerKinds.SourceName(layer.LayerCase),
+                Kind = entry is null ? Registry.OpRegistry.Unknown.Name : Registry.NeuralNetworkKindHooks.KindOf(layer, source).Name,
+                Source = source,
                 Name = layer.Name,
                 Function = function,
+                Origin = new OpOrigin(OpSourceFormat.NeuralNetwork, member, "main", path, index, layer.Name),
             };
             if (entry?.Broadcastable == true) op.Attributes[Attr.Broadcastable] = true;
             NeuralNetworkLayerAttributes.Apply(layer, op);
@@ -91,12 +94,12 @@ public static class NeuralNetworkDecoder
             switch (layer.LayerCase)
             {
                 case NeuralNetworkLayer.LayerOneofCase.Branch:
-                    AddBody(op, layer.Branch.IfBranch, depth);
-                    AddBody(op, layer.Branch.ElseBranch, depth);
+                    AddBody(op, layer.Branch.IfBranch, depth, OpOrigin.Append(path, index, "ifBranch"));
+                    AddBody(op, layer.Branch.ElseBranch, depth, OpOrigin.Append(path, index, "elseBranch"));
                     break;
                 case NeuralNetworkLayer.LayerOneofCase.Loop:
-                    AddBody(op, layer.Loop.ConditionNetwork, depth);
-                    AddBody(op, layer.Loop.BodyNetwork, depth);
+                    AddBody(op, layer.Loop.ConditionNetwork, depth, OpOrigin.Append(path, index, "conditionNetwork"));
+                    AddBody(op, layer.Loop.BodyNetwork, depth, OpOrigin.Append(path, index, "bodyNetwork"));
                     break;
             }
 
@@ -114,19 +117,19 @@ public static class NeuralNetworkDecoder
             return op;
         }
 
-        private void AddBody(Op op, Schema.NeuralNetwork? body, int depth)
+        private void AddBody(Op op, Schema.NeuralNetwork? body, int depth, IReadOnlyList<OriginStep> path)
         {
             if (body is null) return;
             var block = new Block();
             op.Blocks.Add(block);
-            DecodeLayers(body.Layers, block, depth + 1);
+            DecodeLayers(body.Layers, block, depth + 1, path);
         }
 
         private static IReadOnlyList<TensorShape> Infer(NeuralNetworkLayer layer, IReadOnlyList<TensorShape> inputs)
         {
             try
             {
-                return NeuralNetworkShapeRules.Infer(layer, inputs);
+                return Registry.NeuralNetworkKindHooks.ShapeInference(layer, inputs);
             }
             catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or OverflowException or InvalidOperationException)
             {

@@ -1,3 +1,5 @@
+using AneCompat.Rules.Catalog;
+using AneCompat.Registry;
 namespace AneCompat.Rules.Checks;
 
 /// <summary>
@@ -7,21 +9,21 @@ namespace AneCompat.Rules.Checks;
 /// </summary>
 public sealed class ActivationQuantizationRule : IOpRule
 {
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "Q-W8A8" };
-    public IReadOnlyCollection<string> Kinds { get; } = new[] { "quantize", "dequantize" };
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.QW8a8 };
+    public IReadOnlyCollection<OpKind> Kinds { get; } = new[] { OpKinds.Quantize, OpKinds.Dequantize };
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
         var chip = $"{ctx.Target.Name} ({ctx.Target.Generation})";
         if (ctx.Target.Generation >= Targets.AneGeneration.H18)
         {
-            yield return ctx.Report("Q-W8A8",
+            yield return ctx.Report(Descriptors.QW8a8,
                 $"{ctx.Label}: activation quantization on {chip}: one report saw the iPhone 17 Pro / iOS 26 ANE compiler reject quantize/dequantize, against Apple's documentation (open question 11).",
                 Effect.Unknown);
             yield break;
         }
         if (ctx.Target.HasFastInt8) yield break;
-        yield return ctx.Report("Q-W8A8",
+        yield return ctx.Report(Descriptors.QW8a8,
             $"{ctx.Label}: activation quantization (W8A8) on {chip}: the fast int8-int8 NE path starts with A17 Pro/M4, so gains are smaller here (Apple's tables still show gains on A16); use it only if the model runs mostly on the NE, since CPU/GPU dequantize at run time.");
     }
 }

@@ -1,3 +1,5 @@
+using AneCompat.Rules.Catalog;
+using AneCompat.Registry;
 namespace AneCompat.Rules.Checks;
 
 /// <summary>
@@ -6,8 +8,8 @@ namespace AneCompat.Rules.Checks;
 /// </summary>
 public sealed class AxisSizeRule : IOpRule
 {
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "DIM-AXIS-MAX" };
-    public IReadOnlyCollection<string> Kinds { get; } = Array.Empty<string>();
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.DimAxisMax };
+    public IReadOnlyCollection<OpKind> Kinds { get; } = Array.Empty<OpKind>();
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
@@ -21,7 +23,7 @@ public sealed class AxisSizeRule : IOpRule
                 var name = AxisName(dims.Count, i);
                 var cap = name is "N" or "C" ? ctx.Target.MaxChannelAxis : ctx.Target.MaxSpatialAxis;
                 if (size <= cap) continue;
-                yield return ctx.Report("DIM-AXIS-MAX",
+                yield return ctx.Report(Descriptors.DimAxisMax,
                     $"{ctx.Label}: {role} {type.Shape} has {name} = {size}, over the {name} cap {cap} on {ctx.Target.Name} ({ctx.Target.Generation}).");
                 yield break;
             }

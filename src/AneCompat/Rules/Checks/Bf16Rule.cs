@@ -1,3 +1,5 @@
+using AneCompat.Rules.Catalog;
+using AneCompat.Registry;
 using AneCompat.Graph;
 
 namespace AneCompat.Rules.Checks;
@@ -5,13 +7,13 @@ namespace AneCompat.Rules.Checks;
 /// <summary>DTYPE-BF16: bf16 has no ANE path.</summary>
 public sealed class Bf16Rule : IOpRule
 {
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "DTYPE-BF16" };
-    public IReadOnlyCollection<string> Kinds { get; } = Array.Empty<string>();
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.DtypeBf16 };
+    public IReadOnlyCollection<OpKind> Kinds { get; } = Array.Empty<OpKind>();
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
         var bf16 = ctx.RuntimeTensors.Where(t => t.Type.Element == ElementType.BFloat16).Select(t => t.Role).ToList();
         if (bf16.Count == 0) yield break;
-        yield return ctx.Report("DTYPE-BF16", $"{ctx.Label} uses bf16 ({string.Join(", ", bf16.Take(3))}): bf16 has no ANE path.");
+        yield return ctx.Report(Descriptors.DtypeBf16, $"{ctx.Label} uses bf16 ({string.Join(", ", bf16.Take(3))}): bf16 has no ANE path.");
     }
 }

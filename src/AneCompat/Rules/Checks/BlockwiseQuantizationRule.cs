@@ -1,3 +1,5 @@
+using AneCompat.Rules.Catalog;
+using AneCompat.Registry;
 namespace AneCompat.Rules.Checks;
 
 /// <summary>
@@ -7,8 +9,8 @@ namespace AneCompat.Rules.Checks;
 /// </summary>
 public sealed class BlockwiseQuantizationRule : IOpRule
 {
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "Q-BLOCKWISE" };
-    public IReadOnlyCollection<string> Kinds { get; } = new[] { "constexpr_blockwise_shift_scale", "constexpr_sparse_blockwise_shift_scale" };
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.QBlockwise };
+    public IReadOnlyCollection<OpKind> Kinds { get; } = new[] { OpKinds.ConstexprBlockwiseShiftScale, OpKinds.ConstexprSparseBlockwiseShiftScale };
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
@@ -16,11 +18,11 @@ public sealed class BlockwiseQuantizationRule : IOpRule
         if (perBlock == false) yield break;
         if (perBlock is null)
         {
-            yield return ctx.Report("Q-BLOCKWISE",
+            yield return ctx.Report(Descriptors.QBlockwise,
                 $"{ctx.Label}: the scale/data shapes are not known, so per-block (off the ANE or wrong on it) cannot be told from per-channel (fine).", Effect.Unknown);
             yield break;
         }
-        yield return ctx.Report("Q-BLOCKWISE",
+        yield return ctx.Report(Descriptors.QBlockwise,
             $"{ctx.Label}: per-block quantization (scale {ctx.Op.Arg("scale")?.Type.Shape} over data {ctx.Op.Arg("data")?.Type.Shape}); Apple recommends per-channel scales for the NE; reports range from 0 ANE regions to wrong results on the NE (open question 10).");
     }
 

@@ -1,3 +1,5 @@
+using AneCompat.Rules.Catalog;
+using AneCompat.Registry;
 using AneCompat.Graph;
 
 namespace AneCompat.Rules.Checks;
@@ -9,8 +11,8 @@ namespace AneCompat.Rules.Checks;
 /// </summary>
 public sealed class ChannelBroadcastRule : IOpRule
 {
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "EW-BCAST-CHANNEL" };
-    public IReadOnlyCollection<string> Kinds { get; } = new[] { "add", "mul", "sub", "elementwise" };
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.EwBcastChannel };
+    public IReadOnlyCollection<OpKind> Kinds { get; } = new[] { OpKinds.Add, OpKinds.Mul, OpKinds.Sub, OpKinds.Elementwise };
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
@@ -24,12 +26,12 @@ public sealed class ChannelBroadcastRule : IOpRule
         var what = $"runtime tensors '{a.Argument}' {OpContext.Shape(a.Sizes)} and '{b.Argument}' {OpContext.Shape(b.Sizes)} broadcast against each other";
         if (ctx.IsMlProgram)
         {
-            yield return ctx.Report("EW-BCAST-CHANNEL",
+            yield return ctx.Report(Descriptors.EwBcastChannel,
                 $"{ctx.Label}: {what}; the old Espresso ANE path rejected this (constant vectors only), modern ML-program behaviour is not documented (open question 6).",
                 Effect.Unknown);
             yield break;
         }
-        yield return ctx.Report("EW-BCAST-CHANNEL", $"{ctx.Label}: {what}; Espresso's ANE path supports channel broadcast only with a constant vector.");
+        yield return ctx.Report(Descriptors.EwBcastChannel, $"{ctx.Label}: {what}; Espresso's ANE path supports channel broadcast only with a constant vector.");
     }
 
     /// <summary>True when, right-aligned, some axis is 1 on one side and larger on the other.</summary>

@@ -1,3 +1,5 @@
+using AneCompat.Rules.Catalog;
+using AneCompat.Registry;
 namespace AneCompat.Rules.Checks;
 
 /// <summary>
@@ -7,8 +9,8 @@ namespace AneCompat.Rules.Checks;
 /// </summary>
 public sealed class ConvDilationRule : IOpRule
 {
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "CONV-DILATION" };
-    public IReadOnlyCollection<string> Kinds { get; } = new[] { "conv", "conv_transpose" };
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.ConvDilation };
+    public IReadOnlyCollection<OpKind> Kinds { get; } = new[] { OpKinds.Conv, OpKinds.ConvTranspose };
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
@@ -19,18 +21,18 @@ public sealed class ConvDilationRule : IOpRule
         var shown = $"dilation {Conv.Show(d)}" + (k is null ? "" : $" on kernel {Conv.Show(k)}");
         if (ctx.Target.IsLegacyGeneration)
         {
-            yield return ctx.Report("CONV-DILATION", $"{ctx.Label}: {shown}; dilated convolutions were reported not to run on the ANE in the A12/A13 (iOS 13/14) era.",
+            yield return ctx.Report(Descriptors.ConvDilation, $"{ctx.Label}: {shown}; dilated convolutions were reported not to run on the ANE in the A12/A13 (iOS 13/14) era.",
                 Effect.OpToCpu, Confidence.C);
             yield break;
         }
         if (extent is { } e && e > ctx.Target.MaxKernelWidth)
         {
-            yield return ctx.Report("CONV-DILATION",
+            yield return ctx.Report(Descriptors.ConvDilation,
                 $"{ctx.Label}: {shown} spans {e} columns, over the kernel-width cap {ctx.Target.MaxKernelWidth}; applying the width limit to the dilated extent is an inference.",
                 Effect.OpToCpu, Confidence.G);
             yield break;
         }
-        yield return ctx.Report("CONV-DILATION",
+        yield return ctx.Report(Descriptors.ConvDilation,
             $"{ctx.Label}: {shown}; disputed: reported unsupported in 2019-2021, costly but legal in Apple's 2026 guidance, thresholds unknown (open question 4).",
             Effect.Unknown);
     }

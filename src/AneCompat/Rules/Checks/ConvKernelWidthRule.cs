@@ -1,3 +1,5 @@
+using AneCompat.Rules.Catalog;
+using AneCompat.Registry;
 namespace AneCompat.Rules.Checks;
 
 /// <summary>
@@ -6,8 +8,8 @@ namespace AneCompat.Rules.Checks;
 /// </summary>
 public sealed class ConvKernelWidthRule : IOpRule
 {
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "CONV-KW" };
-    public IReadOnlyCollection<string> Kinds { get; } = new[] { "conv", "conv_transpose" };
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.ConvKw };
+    public IReadOnlyCollection<OpKind> Kinds { get; } = new[] { OpKinds.Conv, OpKinds.ConvTranspose };
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
@@ -16,7 +18,7 @@ public sealed class ConvKernelWidthRule : IOpRule
         var cap = ctx.Target.MaxKernelWidth;
         if (kw <= cap) yield break;
         var basis = ctx.Target.HasWideCaps ? "h16+ cap 15" : ctx.Target.Generation == Targets.AneGeneration.H13 ? "M1-class (h13) cap 13" : $"cap 13 (measured on h13; {ctx.Target.Generation} assumed the same)";
-        yield return ctx.Report("CONV-KW",
+        yield return ctx.Report(Descriptors.ConvKw,
             $"{ctx.Label}: kernel {Conv.Show(k)} has width {kw}, over the {basis} on {ctx.Target.Name}; kW ≥ 16 never compiled. The exact cap is disputed (another direct-path table allows 13×13 fp16 on M1 and up to 32×32 on M5).");
     }
 }

@@ -1,3 +1,5 @@
+using AneCompat.Rules.Catalog;
+using AneCompat.Registry;
 namespace AneCompat.Rules.Checks;
 
 /// <summary>
@@ -10,14 +12,14 @@ public sealed class ConvStrideRule : IOpRule
     private static readonly long[] EqualList = { 4, 6, 8, 9, 12, 16, 24, 32 };
     private static readonly long[] MixedWithTwo = { 3, 4, 8, 9 };
 
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "CONV-STRIDE" };
-    public IReadOnlyCollection<string> Kinds { get; } = new[] { "conv", "conv_transpose" };
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.ConvStride };
+    public IReadOnlyCollection<OpKind> Kinds { get; } = new[] { OpKinds.Conv, OpKinds.ConvTranspose };
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
         if (Conv.Strides(ctx) is not { Length: > 0 } s) yield break;
         if (Problem(ctx, s) is { } why)
-            yield return ctx.Report("CONV-STRIDE", $"{ctx.Label}: stride {Conv.Show(s)}: {why}.");
+            yield return ctx.Report(Descriptors.ConvStride, $"{ctx.Label}: stride {Conv.Show(s)}: {why}.");
     }
 
     private static string? Problem(OpContext ctx, long[] s)

@@ -1,3 +1,5 @@
+using AneCompat.Rules.Catalog;
+using AneCompat.Registry;
 namespace AneCompat.Rules.Checks;
 
 /// <summary>
@@ -18,25 +20,23 @@ public sealed class DynamicShapeOpRule : IOpRule
         ["broadcast_to"] = new[] { "shape" },
     };
 
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "SHAPE-DYN-OP" };
-    public IReadOnlyCollection<string> Kinds { get; } = ShapeParameters.Keys.ToArray();
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.ShapeDynOp };
+    public IReadOnlyCollection<OpKind> Kinds { get; } = ShapeParameters.Keys.Select(OpRegistry.Get).ToArray();
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
-        // Dispatched on the decoder's kind or the catalog's; they differ for refined NN layers (a deconvolution is
-        // conv_transpose to the decoder, conv to the catalog), so look up whichever this rule is registered for.
-        if (!ShapeParameters.TryGetValue(ctx.Op.Kind, out var parameters) && !ShapeParameters.TryGetValue(ctx.Kind, out parameters)) yield break;
+        if (!ShapeParameters.TryGetValue(ctx.Op.Kind, out var parameters)) yield break;
         var runtime = parameters.Where(ctx.IsRuntime).ToList();
         if (runtime.Count == 0) yield break;
         var enumerated = FlexibleShapes.Enumerated(ctx.Node);
         var what = string.Join(", ", runtime.Select(p => $"{p} = '{ctx.Op.Arg(p)}'"));
         if (enumerated.Count > 0)
         {
-            yield return ctx.Report("SHAPE-DYN-OP",
+            yield return ctx.Report(Descriptors.ShapeDynOp,
                 $"{ctx.Label}: output shape depends on runtime value(s) {what}; dynamic layers are not NE-supported and cancel the NE for this enumerated-shape model (inputs {FlexibleShapes.Names(enumerated)}).",
                 Effect.ModelToCpuGpu);
             yield break;
         }
-        yield return ctx.Report("SHAPE-DYN-OP", $"{ctx.Label}: output shape depends on runtime value(s) {what}; dynamic layers are not NE-supported.");
+        yield return ctx.Report(Descriptors.ShapeDynOp, $"{ctx.Label}: output shape depends on runtime value(s) {what}; dynamic layers are not NE-supported.");
     }
 }

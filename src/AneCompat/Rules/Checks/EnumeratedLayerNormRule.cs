@@ -1,3 +1,5 @@
+using AneCompat.Rules.Catalog;
+using AneCompat.Registry;
 namespace AneCompat.Rules.Checks;
 
 /// <summary>
@@ -6,8 +8,8 @@ namespace AneCompat.Rules.Checks;
 /// </summary>
 public sealed class EnumeratedLayerNormRule : IOpRule
 {
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "SHAPE-ENUM-CAVEATS" };
-    public IReadOnlyCollection<string> Kinds { get; } = new[] { "layer_norm" };
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.ShapeEnumCaveats };
+    public IReadOnlyCollection<OpKind> Kinds { get; } = new[] { OpKinds.LayerNorm };
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
@@ -16,11 +18,11 @@ public sealed class EnumeratedLayerNormRule : IOpRule
         var rank = ctx.InputType()?.Shape.Rank;
         if (rank == 3)
         {
-            yield return ctx.Report("SHAPE-ENUM-CAVEATS",
+            yield return ctx.Report(Descriptors.ShapeEnumCaveats,
                 $"{ctx.Label}: rank-3 layer_norm in a model with EnumeratedShapes input(s) {FlexibleShapes.Names(enumerated)}; observed off the ANE (the 4-D form worked), and such models went entirely off the ANE.");
             yield break;
         }
-        yield return ctx.Report("SHAPE-ENUM-CAVEATS",
+        yield return ctx.Report(Descriptors.ShapeEnumCaveats,
             $"{ctx.Label}: layer_norm (input rank {rank?.ToString() ?? "unknown"}) in a model with EnumeratedShapes input(s) {FlexibleShapes.Names(enumerated)}; a LayerNorm model went fully off the ANE with EnumeratedShapes, while the 4-D form was reported to work: unknown.",
             Effect.Unknown);
     }

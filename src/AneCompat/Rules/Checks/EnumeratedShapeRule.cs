@@ -1,3 +1,4 @@
+using AneCompat.Rules.Catalog;
 using AneCompat.Graph;
 
 namespace AneCompat.Rules.Checks;
@@ -5,7 +6,7 @@ namespace AneCompat.Rules.Checks;
 /// <summary>SHAPE-ENUM: EnumeratedShapes inputs stay eligible; several enumerated inputs must pair up (iOS 18+).</summary>
 public sealed class EnumeratedShapeRule : IModelRule
 {
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "SHAPE-ENUM" };
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.ShapeEnum };
 
     public IEnumerable<Finding> Check(ModelContext ctx)
     {
@@ -17,7 +18,7 @@ public sealed class EnumeratedShapeRule : IModelRule
             counts.Count == 1
                 ? $" {enumerated.Count} inputs are enumerated: accepted only from iOS 18, and only index-matched combinations."
                 : $" {enumerated.Count} inputs are enumerated with different shape counts ({string.Join("/", counts)}): iOS 18 requires each to list the same number of shapes.";
-        yield return ctx.Report("SHAPE-ENUM",
+        yield return ctx.Report(Descriptors.ShapeEnum,
             $"{ctx.Label} has EnumeratedShapes input(s) {FlexibleShapes.Names(enumerated)}: eligible for the ANE (optimized per shape at compile time) unless the conversion introduced dynamic layers.{note}");
     }
 }

@@ -1,3 +1,5 @@
+using AneCompat.Rules.Catalog;
+using AneCompat.Registry;
 namespace AneCompat.Rules.Checks;
 
 /// <summary>
@@ -6,8 +8,8 @@ namespace AneCompat.Rules.Checks;
 /// </summary>
 public sealed class Fp16PassRule : IOpRule
 {
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "DTYPE-FP16-PASS" };
-    public IReadOnlyCollection<string> Kinds { get; } = Array.Empty<string>();
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.DtypeFp16Pass };
+    public IReadOnlyCollection<OpKind> Kinds { get; } = Array.Empty<OpKind>();
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
@@ -18,7 +20,7 @@ public sealed class Fp16PassRule : IOpRule
             if (values is null) continue;
             var over = values.Where(v => double.IsFinite(v) && Math.Abs(v) > Precision.Fp16Max && Math.Abs(v) < Precision.SaturatedSentinel).ToList();
             if (over.Count == 0) continue;
-            yield return ctx.Report("DTYPE-FP16-PASS",
+            yield return ctx.Report(Descriptors.DtypeFp16Pass,
                 $"{ctx.Label}: fp32 constant {parameter} = {arg} holds {over[0]:G6}, beyond the fp16 range ±65504; coremltools' fp16 pass keeps such an op in fp32, off the NE.");
             yield break;
         }

@@ -1,3 +1,5 @@
+using AneCompat.Rules.Catalog;
+using AneCompat.Registry;
 using AneCompat.Graph;
 
 namespace AneCompat.Rules.Checks;
@@ -8,8 +10,8 @@ namespace AneCompat.Rules.Checks;
 /// </summary>
 public sealed class Fp16RangeRule : IOpRule
 {
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "DTYPE-FP16-ONLY" };
-    public IReadOnlyCollection<string> Kinds { get; } = Array.Empty<string>();
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.DtypeFp16Only };
+    public IReadOnlyCollection<OpKind> Kinds { get; } = Array.Empty<OpKind>();
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
@@ -21,7 +23,7 @@ public sealed class Fp16RangeRule : IOpRule
         {
             var over = values.FirstOrDefault(v => double.IsFinite(v) && Math.Abs(v) > Precision.Fp16Max);
             if (over == 0) continue;
-            yield return ctx.Report("DTYPE-FP16-ONLY",
+            yield return ctx.Report(Descriptors.DtypeFp16Only,
                 $"{ctx.Label}: constant {parameter} = {arg} holds {over:G6}, beyond the fp16 range ±65504 the ANE computes in; it becomes inf.");
             yield break;
         }

@@ -1,3 +1,5 @@
+using AneCompat.Rules.Catalog;
+using AneCompat.Registry;
 using AneCompat.Graph;
 
 namespace AneCompat.Rules.Checks;
@@ -8,18 +10,18 @@ namespace AneCompat.Rules.Checks;
 /// </summary>
 public sealed class Fp32LiteralRule : IOpRule
 {
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "DTYPE-FP32-LITERAL" };
-    public IReadOnlyCollection<string> Kinds { get; } = Array.Empty<string>();
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.DtypeFp32Literal };
+    public IReadOnlyCollection<OpKind> Kinds { get; } = Array.Empty<OpKind>();
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
         if (!ctx.IsMlProgram || !Precision.IsComputeOp(ctx) || Precision.Fp32Tensors(ctx).Count == 0) yield break;
         var constants = Precision.Fp32Constants(ctx).ToList();
         if (constants.Count == 0 || !ProgramHasFp16(ctx)) yield break;
-        yield return ctx.Report("DTYPE-FP32-LITERAL",
+        yield return ctx.Report(Descriptors.DtypeFp32Literal,
             $"{ctx.Label} takes fp32 constant(s) {string.Join(", ", constants.Take(3).Select(c => $"{c.Parameter} = {c.Argument}"))} in an otherwise fp16 program: the fp32 buffer makes this op fp32, which the NE cannot execute.");
     }
 
     private static bool ProgramHasFp16(OpContext ctx) =>
-        ctx.Function.Body.Ops.Any(o => o.Kind != "const" && o.Outputs.Any(v => v.Type.Element == ElementType.Float16));
+        ctx.Function.Body.Ops.Any(o => !o.Is(OpKinds.Const) && o.Outputs.Any(v => v.Type.Element == ElementType.Float16));
 }

@@ -1,17 +1,19 @@
+using AneCompat.Rules.Catalog;
+using AneCompat.Registry;
 namespace AneCompat.Rules.Checks;
 
 /// <summary>DTYPE-FP32 (Apple): an fp32-typed ML-program op is barred from the Neural Engine.</summary>
 public sealed class Fp32OpRule : IOpRule
 {
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "DTYPE-FP32" };
-    public IReadOnlyCollection<string> Kinds { get; } = Array.Empty<string>();
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.DtypeFp32 };
+    public IReadOnlyCollection<OpKind> Kinds { get; } = Array.Empty<OpKind>();
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
         if (!ctx.IsMlProgram || !Precision.IsComputeOp(ctx)) yield break;
         var fp32 = Precision.Fp32Tensors(ctx);
         if (fp32.Count == 0) yield break;
-        yield return ctx.Report("DTYPE-FP32",
+        yield return ctx.Report(Descriptors.DtypeFp32,
             $"{ctx.Label} is fp32-typed ({string.Join(", ", fp32.Take(3))} fp32); ML-program types set a minimum precision and the NE is barred for fp32.");
     }
 }

@@ -1,3 +1,5 @@
+using AneCompat.Rules.Catalog;
+using AneCompat.Registry;
 namespace AneCompat.Rules.Checks;
 
 /// <summary>
@@ -10,18 +12,18 @@ public sealed class GatherRule : IOpRule
     private const string Dispute =
         "evidence conflicts: not on the ANE 'no matter the size' (macOS 14/M1) and Apple's ANE DistilBERT kept its embedding lookups on CPU, while a coremltools comment says gather resides on the ANE and the direct path runs it natively on h14+ (open question 2)";
 
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "GATHER" };
-    public IReadOnlyCollection<string> Kinds { get; } = new[] { "gather", "embedding" };
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.Gather };
+    public IReadOnlyCollection<OpKind> Kinds { get; } = new[] { OpKinds.Gather, OpKinds.Embedding };
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
         var rows = LookupRowsRule.Rows(ctx);
-        var constantTable = ctx.Kind == "embedding" || ctx.Op.Arg("x") is { IsConstant: true } || rows is not null;
-        var indices = ctx.Op.Arg("indices") ?? (ctx.Kind == "embedding" ? ctx.Op.Arg("x") : null);
+        var constantTable = ctx.Op.Is(OpKinds.Embedding) || ctx.Op.Arg("x") is { IsConstant: true } || rows is not null;
+        var indices = ctx.Op.Arg("indices") ?? (ctx.Op.Is(OpKinds.Embedding) ? ctx.Op.Arg("x") : null);
         var indicesFromInput = indices is not null && ctx.IsModelInput(indices);
         if (constantTable && rows is { } r && r <= ctx.Target.MaxLookupRows && indicesFromInput)
         {
-            yield return ctx.Report("GATHER",
+            yield return ctx.Report(Descriptors.Gather,
                 $"{ctx.Label}: constant table of {r} rows (≤ {ctx.Target.MaxLookupRows}) indexed by model input '{indices}': the best case for the ANE, but {Dispute}.",
                 Effect.Unknown);
             yield break;
@@ -31,6 +33,6 @@ public sealed class GatherRule : IOpRule
             : rows is null ? "the table size is unknown"
             : indices is null ? "the indices are not visible"
             : $"the indices '{indices}' are computed in the graph (int index math runs on the CPU)";
-        yield return ctx.Report("GATHER", $"{ctx.Label}: predicted CPU because {why}; {Dispute}.");
+        yield return ctx.Report(Descriptors.Gather, $"{ctx.Label}: predicted CPU because {why}; {Dispute}.");
     }
 }

@@ -1,3 +1,5 @@
+using AneCompat.Rules.Catalog;
+using AneCompat.Registry;
 namespace AneCompat.Rules.Checks;
 
 /// <summary>
@@ -6,13 +8,13 @@ namespace AneCompat.Rules.Checks;
 /// </summary>
 public sealed class HintFallbackRule : IOpRule
 {
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "HINT-FALLBACK" };
-    public IReadOnlyCollection<string> Kinds { get; } = Array.Empty<string>();
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.HintFallback };
+    public IReadOnlyCollection<OpKind> Kinds { get; } = Array.Empty<OpKind>();
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
         if (!ctx.Bool(Graph.Attr.HintFallbackFromAne) && ctx.Long(Graph.Attr.HintFallbackFromAne) is not > 0) yield break;
-        yield return ctx.Report("HINT-FALLBACK",
+        yield return ctx.Report(Descriptors.HintFallback,
             $"{ctx.Label}: the compiled model marks this layer hint_fallback_from_ane = 1, so Core ML is told to run it off the ANE.");
     }
 }

@@ -1,10 +1,12 @@
+using AneCompat.Rules.Catalog;
+using AneCompat.Registry;
 namespace AneCompat.Rules.Checks;
 
 /// <summary>ATTN-MASK-INF (Apple): the NE mishandles IEEE ±inf (e.g. −inf attention masks); numeric, not placement.</summary>
 public sealed class InfiniteConstantRule : IOpRule
 {
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "ATTN-MASK-INF" };
-    public IReadOnlyCollection<string> Kinds { get; } = Array.Empty<string>();
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.AttnMaskInf };
+    public IReadOnlyCollection<OpKind> Kinds { get; } = Array.Empty<OpKind>();
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
@@ -14,7 +16,7 @@ public sealed class InfiniteConstantRule : IOpRule
         {
             if (!values.Any(double.IsInfinity)) continue;
             var sign = values.Any(double.IsNegativeInfinity) ? "−inf" : "+inf";
-            yield return ctx.Report("ATTN-MASK-INF",
+            yield return ctx.Report(Descriptors.AttnMaskInf,
                 $"{ctx.Label}: constant {parameter} = {arg} contains {sign}; the NE does not handle IEEE infinity correctly (softmax with −inf masks misbehaves) and coremltools keeps a true −inf when casting to fp16.");
             yield break;
         }

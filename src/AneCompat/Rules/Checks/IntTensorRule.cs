@@ -1,3 +1,5 @@
+using AneCompat.Rules.Catalog;
+using AneCompat.Registry;
 using AneCompat.Graph;
 
 namespace AneCompat.Rules.Checks;
@@ -8,8 +10,8 @@ namespace AneCompat.Rules.Checks;
 /// </summary>
 public sealed class IntTensorRule : IOpRule
 {
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "DTYPE-INT" };
-    public IReadOnlyCollection<string> Kinds { get; } = Array.Empty<string>();
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.DtypeInt };
+    public IReadOnlyCollection<OpKind> Kinds { get; } = Array.Empty<OpKind>();
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
@@ -19,7 +21,7 @@ public sealed class IntTensorRule : IOpRule
                 .Select(x => $"input {x.Parameter} {x.Argument.Type}"))
             .ToList();
         if (wide.Count == 0) yield break;
-        yield return ctx.Report("DTYPE-INT",
+        yield return ctx.Report(Descriptors.DtypeInt,
             $"{ctx.Label} computes on {string.Join(", ", wide.Take(3))}: int32/int64 are not NE dtypes (fp16, int8, int16); int32 is rejected by the compiler.");
     }
 

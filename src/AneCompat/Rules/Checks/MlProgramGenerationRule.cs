@@ -1,3 +1,4 @@
+using AneCompat.Rules.Catalog;
 using AneCompat.Graph;
 
 namespace AneCompat.Rules.Checks;
@@ -5,12 +6,12 @@ namespace AneCompat.Rules.Checks;
 /// <summary>FMT-MLPROGRAM: whether ML programs reach the ANE below h13 (A12/A13) is not established.</summary>
 public sealed class MlProgramGenerationRule : IModelRule
 {
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "FMT-MLPROGRAM" };
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.FmtMlprogram };
 
     public IEnumerable<Finding> Check(ModelContext ctx)
     {
         if (ctx.Node.Family != ModelFamily.MlProgram || ctx.Target.MlProgramOnAneEstablished) yield break;
-        yield return ctx.Report("FMT-MLPROGRAM",
+        yield return ctx.Report(Descriptors.FmtMlprogram,
             $"{ctx.Label} is an ML program and the target {ctx.Target.Name} is {ctx.Target.Generation}: ML programs are shown on the ANE from A14/M1 (h13); " +
             "direct-path tools say the MIL→ANE route exists only from h13, and no source establishes ML programs on the A12/A13 ANE (open question 7).",
             Effect.Unknown);

@@ -1,3 +1,4 @@
+using AneCompat.Rules.Catalog;
 using AneCompat.Targets;
 
 namespace AneCompat.Rules.Checks;
@@ -5,7 +6,7 @@ namespace AneCompat.Rules.Checks;
 /// <summary>COST-MODEL-SIZE: more than 1 GB of weights on iPhone (Apple) or ~2 GiB on macOS (community) keeps a model off the ANE.</summary>
 public sealed class ModelSizeRule : IModelRule
 {
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "COST-MODEL-SIZE" };
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.CostModelSize };
 
     public IEnumerable<Finding> Check(ModelContext ctx)
     {
@@ -14,7 +15,7 @@ public sealed class ModelSizeRule : IModelRule
         var limit = ctx.Target.MaxModelBytes;
         if (bytes <= limit) yield break;
         var isPhone = ctx.Target.Device == DeviceClass.IPhone;
-        yield return ctx.Report("COST-MODEL-SIZE",
+        yield return ctx.Report(Descriptors.CostModelSize,
             $"weights total {Size(bytes)}, over the {(isPhone ? "1 GB iPhone per-model ANE limit (Apple)" : "~2 GiB per-model size seen in practice on macOS")} for {ctx.Target.Name}.",
             confidence: isPhone ? Confidence.A : Confidence.C);
     }

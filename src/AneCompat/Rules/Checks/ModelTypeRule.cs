@@ -1,3 +1,4 @@
+using AneCompat.Rules.Catalog;
 namespace AneCompat.Rules.Checks;
 
 /// <summary>
@@ -6,23 +7,22 @@ namespace AneCompat.Rules.Checks;
 /// </summary>
 public sealed class ModelTypeRule : IModelRule
 {
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "MODEL-NONNN", "MODEL-FEATUREPRINT", "MODEL-CUSTOM", "MODEL-LINKED", "MODEL-SERIALIZED" };
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.ModelNonnn, Descriptors.ModelFeatureprint, Descriptors.ModelCustom, Descriptors.ModelLinked, Descriptors.ModelSerialized };
 
     public IEnumerable<Finding> Check(ModelContext ctx)
     {
         var type = ctx.Catalog.ModelType(ctx.Node.ModelType);
         if (type is null || type.Status == "P") yield break;
-        foreach (var id in type.Rules.Where(RuleIds.Contains))
+        // The model-types.tsv row names its rules by id (data); each resolves to this check's own descriptors.
+        foreach (var rule in Rules.Where(r => type.Rules.Contains(r.Id)))
         {
-            var message = id switch
-            {
-                "MODEL-NONNN" => $"{ctx.Label} is a {ctx.Node.ModelType}: classical ML runs on the CPU by design (no ANE code path is known).",
-                "MODEL-CUSTOM" => $"{ctx.Label} is a customModel: custom models have only CPU/GPU implementations.",
-                "MODEL-FEATUREPRINT" => $"{ctx.Label} is a {ctx.Node.ModelType}: an Apple-internal network run by Vision/SoundAnalysis; its placement is not public (unknown).",
-                "MODEL-LINKED" => $"{ctx.Label} is a linkedModel: its placement follows the linked model, which this file does not contain (unknown).",
-                _ => $"{ctx.Label} is a serializedModel: a private model type whose contents are not public (unknown).",
-            };
-            yield return ctx.Report(id, message);
+            var message =
+                rule == Descriptors.ModelNonnn ? $"{ctx.Label} is a {ctx.Node.ModelType}: classical ML runs on the CPU by design (no ANE code path is known)."
+                : rule == Descriptors.ModelCustom ? $"{ctx.Label} is a customModel: custom models have only CPU/GPU implementations."
+                : rule == Descriptors.ModelFeatureprint ? $"{ctx.Label} is a {ctx.Node.ModelType}: an Apple-internal network run by Vision/SoundAnalysis; its placement is not public (unknown)."
+                : rule == Descriptors.ModelLinked ? $"{ctx.Label} is a linkedModel: its placement follows the linked model, which this file does not contain (unknown)."
+                : $"{ctx.Label} is a serializedModel: a private model type whose contents are not public (unknown).";
+            yield return ctx.Report(rule, message);
         }
     }
 }

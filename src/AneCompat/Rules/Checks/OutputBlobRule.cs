@@ -1,10 +1,12 @@
+using AneCompat.Rules.Catalog;
+using AneCompat.Registry;
 namespace AneCompat.Rules.Checks;
 
 /// <summary>DIM-OUTBLOB: a linear/matmul/innerProduct output wider than 16384 ("Output blob dimensions exceed ANE limit").</summary>
 public sealed class OutputBlobRule : IOpRule
 {
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "DIM-OUTBLOB" };
-    public IReadOnlyCollection<string> Kinds { get; } = new[] { "linear", "matmul" };
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.DimOutblob };
+    public IReadOnlyCollection<OpKind> Kinds { get; } = new[] { OpKinds.Linear, OpKinds.Matmul };
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
@@ -15,12 +17,12 @@ public sealed class OutputBlobRule : IOpRule
         if (width is not { } w || w <= ctx.Target.MaxOutputBlobWidth) yield break;
         if (ctx.Target.OutputBlobCapDisputed)
         {
-            yield return ctx.Report("DIM-OUTBLOB",
+            yield return ctx.Report(Descriptors.DimOutblob,
                 $"{ctx.Label}: output width {w} exceeds {ctx.Target.MaxOutputBlobWidth}, the limit logged on M1/A14-era chips; disputed on {ctx.Target.Name}: one report ran a 262144-wide output on the A19 Pro ANE.",
                 Effect.Unknown);
             yield break;
         }
-        yield return ctx.Report("DIM-OUTBLOB",
+        yield return ctx.Report(Descriptors.DimOutblob,
             $"{ctx.Label}: output width {w} exceeds {ctx.Target.MaxOutputBlobWidth} ('Output blob dimensions exceed ANE limit', logged on M1/A14-era chips).");
     }
 }

@@ -1,3 +1,5 @@
+using AneCompat.Rules.Catalog;
+using AneCompat.Registry;
 namespace AneCompat.Rules.Checks;
 
 /// <summary>
@@ -7,8 +9,8 @@ namespace AneCompat.Rules.Checks;
 /// </summary>
 public sealed class PoolingKernelRule : IOpRule
 {
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "POOL-KERNEL" };
-    public IReadOnlyCollection<string> Kinds { get; } = new[] { "pool", "avg_pool", "max_pool", "l2_pool" };
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.PoolKernel };
+    public IReadOnlyCollection<OpKind> Kinds { get; } = new[] { OpKinds.Pool, OpKinds.AvgPool, OpKinds.MaxPool, OpKinds.L2Pool };
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
@@ -20,7 +22,7 @@ public sealed class PoolingKernelRule : IOpRule
         var note = max <= direct
             ? $" The direct path reports windows up to {direct} on this generation, so the limit is disputed (open question 3)."
             : $" It also exceeds the direct-path window of {direct}.";
-        yield return ctx.Report("POOL-KERNEL",
+        yield return ctx.Report(Descriptors.PoolKernel,
             $"{ctx.Label}: pooling kernel {Conv.Show(k)} exceeds {cap} on {ctx.Target.Name} ({ctx.Target.Generation}) (Espresso ANE: 'kernel size > 13 is not supported in ANE').{note}");
     }
 }

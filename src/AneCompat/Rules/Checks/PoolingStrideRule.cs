@@ -1,3 +1,5 @@
+using AneCompat.Rules.Catalog;
+using AneCompat.Registry;
 namespace AneCompat.Rules.Checks;
 
 /// <summary>
@@ -6,23 +8,24 @@ namespace AneCompat.Rules.Checks;
 /// </summary>
 public sealed class PoolingStrideRule : IOpRule
 {
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "POOL-STRIDE" };
-    public IReadOnlyCollection<string> Kinds { get; } = new[] { "pool", "avg_pool", "max_pool", "l2_pool" };
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.PoolStride };
+    public IReadOnlyCollection<OpKind> Kinds { get; } = new[] { OpKinds.Pool, OpKinds.AvgPool, OpKinds.MaxPool, OpKinds.L2Pool };
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
         if (Conv.IsGlobal(ctx) || Conv.Strides(ctx) is not { Length: > 0 } s) yield break;
         var max = s.Max();
-        if (ctx.Target.IsLegacyGeneration && max > 2)
+        var limit = ctx.Target.MaxLegacyPoolStride;
+        if (ctx.Target.IsLegacyGeneration && max > limit)
         {
-            yield return ctx.Report("POOL-STRIDE", $"{ctx.Label}: stride {Conv.Show(s)} > 2; the old Espresso ANE path rejected it ('stride_x = 4 > 2').",
+            yield return ctx.Report(Descriptors.PoolStride, $"{ctx.Label}: stride {Conv.Show(s)} > {limit}; the old Espresso ANE path rejected it (its message: 'stride_x = 4 > 2').",
                 Effect.OpToCpu, Confidence.R);
             yield break;
         }
-        var odd = s.Where(x => x > 2 && x != 4).ToList();
+        var odd = s.Where(x => x > 2 && x != 4).ToList(); // outside Apple's recommended 1, 2, 4
         if (odd.Count == 0) yield break;
-        yield return ctx.Report("POOL-STRIDE",
-            $"{ctx.Label}: stride {Conv.Show(s)}; Apple recommends pooling stride 2 or 4, other strides add overhead (the old Espresso path rejected strides > 2).",
+        yield return ctx.Report(Descriptors.PoolStride,
+            $"{ctx.Label}: stride {Conv.Show(s)}; Apple recommends pooling stride 2 or 4, other strides add overhead (the old Espresso path rejected strides > {limit}).",
             Effect.Slow, Confidence.A);
     }
 }

@@ -1,3 +1,4 @@
+using AneCompat.Registry;
 using AneCompat.Graph;
 
 namespace AneCompat.Rules.Checks;
@@ -15,11 +16,11 @@ internal static class Precision
     /// is not an fp32 island (§2.2 cast).
     /// </summary>
     public static bool IsBoundaryCast(OpContext ctx) =>
-        ctx.Kind == "cast" && (ctx.Op.Arg("x") is { } x && ctx.IsModelInput(x) || ctx.Op.Outputs.Any(o => ctx.Function.Outputs.Contains(o.Name)));
+        ctx.Op.Is(OpKinds.Cast) && (ctx.Op.Arg("x") is { } x && ctx.IsModelInput(x) || ctx.Op.Outputs.Any(o => ctx.Function.Outputs.Contains(o.Name)));
 
     /// <summary>Ops whose dtype decides placement: not folded constants, not host ops, not boundary casts.</summary>
     public static bool IsComputeOp(OpContext ctx) =>
-        ctx.Entry?.Status is not (OpStatus.Folded or OpStatus.Host) && !ctx.Kind.StartsWith("constexpr_", StringComparison.Ordinal) && !IsBoundaryCast(ctx);
+        ctx.Entry?.Status is not (OpStatus.Folded or OpStatus.Host) && !OpKinds.IsConstant(ctx.Op) && !IsBoundaryCast(ctx);
 
     /// <summary>The fp32 tensors an ML-program op reads or writes at run time.</summary>
     public static List<string> Fp32Tensors(OpContext ctx) =>

@@ -1,3 +1,4 @@
+using AneCompat.Rules.Catalog;
 using AneCompat.Graph;
 
 namespace AneCompat.Rules.Checks;
@@ -10,7 +11,7 @@ namespace AneCompat.Rules.Checks;
 /// </summary>
 public sealed class RangeShapeRule : IModelRule
 {
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "SHAPE-RANGE" };
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.ShapeRange };
 
     public IEnumerable<Finding> Check(ModelContext ctx)
     {
@@ -22,12 +23,12 @@ public sealed class RangeShapeRule : IModelRule
         if (ctx.Node.Family is not (ModelFamily.NeuralNetwork or ModelFamily.MlProgram)) yield break;
         if (ctx.Node.Family == ModelFamily.NeuralNetwork)
         {
-            yield return ctx.Report("SHAPE-RANGE",
+            yield return ctx.Report(Descriptors.ShapeRange,
                 $"{ctx.Label} has range-shaped input(s) {detail}: as a NeuralNetwork it is predicted on the ANE at its default shape only (SHAPE-NN-FLEX); other in-range shapes go to CPU/GPU.",
                 Effect.Unknown);
             yield break;
         }
-        yield return ctx.Report("SHAPE-RANGE",
+        yield return ctx.Report(Descriptors.ShapeRange,
             $"{ctx.Label} has range-shaped input(s) {detail}: measured ~75-78 % ANE at the default shape and 0 % at other in-range shapes; " +
             "predict the ANE only at the default shape unless the app sets reshapeFrequency = .infrequent (iOS 17.4+/macOS 14.4+)." +
             (unbounded.Count > 0 ? $" Unbounded dimension(s) in {FlexibleShapes.Names(unbounded)}: ML programs require an upper bound on every RangeDim." : ""));

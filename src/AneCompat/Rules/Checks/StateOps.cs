@@ -6,7 +6,7 @@ namespace AneCompat.Rules.Checks;
 /// <summary>Finds the state a read_state/write_state/slice_update op touches, and its declared type.</summary>
 internal static class StateOps
 {
-    public static readonly string[] Kinds = { "read_state", "write_state", "coreml_update_state", "slice_update" };
+    public static readonly string[] Kinds = { "read_state", "write_state", "slice_update" };
 
     /// <summary>The state argument and its type (from the argument, else from the model's declared states).</summary>
     public static (string Name, ValueType Type)? State(OpContext ctx)

@@ -1,3 +1,5 @@
+using AneCompat.Rules.Catalog;
+using AneCompat.Registry;
 namespace AneCompat.Rules.Checks;
 
 /// <summary>
@@ -10,8 +12,8 @@ public sealed class TextureOpRule : IOpRule
     private static readonly HashSet<string> Rejected = new(StringComparer.Ordinal) { "crop_resize", "resample", "affine", "gather_nd" };
     private static readonly HashSet<string> SoftwarePath = new(StringComparer.Ordinal) { "resize", "resize_bilinear", "resize_nearest_neighbor", "upsample_bilinear" };
 
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "RESIZE-TEXTURE" };
-    public IReadOnlyCollection<string> Kinds { get; } = Rejected.Concat(SoftwarePath).Append("upsample").ToArray();
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.ResizeTexture };
+    public IReadOnlyCollection<OpKind> Kinds { get; } = Rejected.Concat(SoftwarePath).Append("upsample").Select(OpRegistry.Get).ToArray();
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
@@ -21,14 +23,14 @@ public sealed class TextureOpRule : IOpRule
         if (!ctx.Target.HasTextureUnit)
         {
             if (Rejected.Contains(kind))
-                yield return ctx.Report("RESIZE-TEXTURE", $"{ctx.Label}: a texture-unit op; {chip} has no texture/sampling unit (h14+, M2/A15-class), so it is rejected there.");
+                yield return ctx.Report(Descriptors.ResizeTexture, $"{ctx.Label}: a texture-unit op; {chip} has no texture/sampling unit (h14+, M2/A15-class), so it is rejected there.");
             else
-                yield return ctx.Report("RESIZE-TEXTURE",
+                yield return ctx.Report(Descriptors.ResizeTexture,
                     $"{ctx.Label}: without the h14+ texture unit, {chip} runs resize/upsample on a software path with different rounding.", Effect.Numeric);
             yield break;
         }
         if (kind == "crop_resize")
-            yield return ctx.Report("RESIZE-TEXTURE",
+            yield return ctx.Report(Descriptors.ResizeTexture,
                 $"{ctx.Label}: {chip} has the texture unit crop_resize needs, but one direct-path source reports crop_resize not implemented on the ANE at all: unlikely, unknown.",
                 Effect.Unknown);
     }

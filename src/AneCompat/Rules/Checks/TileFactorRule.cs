@@ -1,3 +1,5 @@
+using AneCompat.Rules.Catalog;
+using AneCompat.Registry;
 namespace AneCompat.Rules.Checks;
 
 /// <summary>
@@ -8,22 +10,22 @@ public sealed class TileFactorRule : IOpRule
 {
     private static readonly long[] Factors = { 2, 3, 4, 8 };
 
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "TILE-SPACE" };
-    public IReadOnlyCollection<string> Kinds { get; } = new[] { "tile", "space_to_batch", "batch_to_space" };
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.TileSpace };
+    public IReadOnlyCollection<OpKind> Kinds { get; } = new[] { OpKinds.Tile, OpKinds.SpaceToBatch, OpKinds.BatchToSpace };
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
-        var factors = ctx.Kind == "tile" ? ctx.Longs(Graph.Attr.Reps) : ctx.Longs("block_shape", "block_size");
+        var factors = ctx.Op.Is(OpKinds.Tile) ? ctx.Longs(Graph.Attr.Reps) : ctx.Longs("block_shape", "block_size");
         if (factors is null) yield break;
         var bad = factors.Where(f => f > 1 && !Factors.Contains(f)).ToList();
         if (bad.Count > 0)
         {
-            yield return ctx.Report("TILE-SPACE", $"{ctx.Label}: factor(s) {OpContext.Shape(factors)}; only 2, 3, 4 and 8 are reported to compile ({string.Join(", ", bad)} is not).");
+            yield return ctx.Report(Descriptors.TileSpace, $"{ctx.Label}: factor(s) {OpContext.Shape(factors)}; only 2, 3, 4 and 8 are reported to compile ({string.Join(", ", bad)} is not).");
             yield break;
         }
-        if (ctx.Kind != "batch_to_space" || ctx.InputType()?.Shape is not { Rank: > 0 } x || x[0].Size is not { } batch) yield break;
+        if (!ctx.Op.Is(OpKinds.BatchToSpace) || ctx.InputType()?.Shape is not { Rank: > 0 } x || x[0].Size is not { } batch) yield break;
         var product = factors.Aggregate(1L, (p, f) => p * Math.Max(f, 1));
         if (batch % product != 0)
-            yield return ctx.Report("TILE-SPACE", $"{ctx.Label}: input batch {batch} is not divisible by the block product {product}.");
+            yield return ctx.Report(Descriptors.TileSpace, $"{ctx.Label}: input batch {batch} is not divisible by the block product {product}.");
     }
 }

@@ -1,3 +1,5 @@
+using AneCompat.Rules.Catalog;
+using AneCompat.Registry;
 using AneCompat.Graph;
 
 namespace AneCompat.Rules.Checks;
@@ -8,8 +10,8 @@ namespace AneCompat.Rules.Checks;
 /// </summary>
 public sealed class UnknownShapeRule : IOpRule
 {
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "SHAPE-UNKNOWN" };
-    public IReadOnlyCollection<string> Kinds { get; } = Array.Empty<string>();
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.ShapeUnknown };
+    public IReadOnlyCollection<OpKind> Kinds { get; } = Array.Empty<OpKind>();
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
@@ -18,7 +20,7 @@ public sealed class UnknownShapeRule : IOpRule
         {
             if (output.Type.Kind != ValueKind.Tensor || output.Type.Shape.IsKnown) continue;
             var what = output.Type.Shape.Rank is null ? "rank and shape are" : $"shape {output.Type.Shape} is";
-            yield return ctx.Report("SHAPE-UNKNOWN",
+            yield return ctx.Report(Descriptors.ShapeUnknown,
                 $"{ctx.Label}: the {what} not known statically for output '{output.Name}', so RANK-MAX5 and DIM-AXIS-MAX could not be checked on it.");
             yield break;
         }

@@ -1,3 +1,5 @@
+using AneCompat.Rules.Catalog;
+using AneCompat.Registry;
 namespace AneCompat.Rules.Checks;
 
 /// <summary>
@@ -7,8 +9,8 @@ namespace AneCompat.Rules.Checks;
 /// </summary>
 public sealed class UpsampleScaleRule : IOpRule
 {
-    public IReadOnlyList<string> RuleIds { get; } = new[] { "UPSAMPLE-SCALE" };
-    public IReadOnlyCollection<string> Kinds { get; } = new[] { "upsample", "upsample_nearest_neighbor", "upsample_bilinear" };
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = new[] { Descriptors.UpsampleScale };
+    public IReadOnlyCollection<OpKind> Kinds { get; } = new[] { OpKinds.Upsample, OpKinds.UpsampleNearestNeighbor, OpKinds.UpsampleBilinear };
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
@@ -21,12 +23,12 @@ public sealed class UpsampleScaleRule : IOpRule
         var shown = string.Join("×", scale.Select(x => x.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)));
         if (ctx.Target.HasTextureUnit)
         {
-            yield return ctx.Report("UPSAMPLE-SCALE",
+            yield return ctx.Report(Descriptors.UpsampleScale,
                 $"{ctx.Label}: scale {shown} exceeds 2, which the old Espresso ANE kernel rejected ('only scaling factor of 2 is supported'); {ctx.Target.Name} ({ctx.Target.Generation}) has a native resampling unit and the limit is not re-established there.",
                 Effect.Unknown);
             yield break;
         }
-        yield return ctx.Report("UPSAMPLE-SCALE",
+        yield return ctx.Report(Descriptors.UpsampleScale,
             $"{ctx.Label}: scale {shown} exceeds 2 on {ctx.Target.Name} ({ctx.Target.Generation}); the Espresso ANE kernel accepts only factor 2 ('only scaling factor of 2 is supported').");
     }
 }

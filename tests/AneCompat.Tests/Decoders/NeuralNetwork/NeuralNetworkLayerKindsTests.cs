@@ -86,8 +86,8 @@ public class NeuralNetworkLayerKindsTests
         Assert.Equal("reduce_argmax", KindOf(l => l.Reduce = new ReduceLayerParams { Mode = ReduceLayerParams.Types.ReduceOperation.Argmax }));
         Assert.Equal("linear", KindOf(l => l.InnerProduct = new InnerProductLayerParams()));
         Assert.Equal("matmul", KindOf(l => l.BatchedMatmul = new BatchedMatMulLayerParams()));
-        Assert.Equal("gather", KindOf(l => l.Embedding = new EmbeddingLayerParams()));
-        Assert.Equal("gather", KindOf(l => l.EmbeddingND = new EmbeddingNDLayerParams()));
+        Assert.Equal("embedding", KindOf(l => l.Embedding = new EmbeddingLayerParams()));
+        Assert.Equal("embedding", KindOf(l => l.EmbeddingND = new EmbeddingNDLayerParams()));
         Assert.Equal("add", KindOf(l => l.AddBroadcastable = new AddBroadcastableLayerParams()));
         Assert.Equal("mul", KindOf(l => l.MultiplyBroadcastable = new MultiplyBroadcastableLayerParams()));
         Assert.Equal("custom", KindOf(l => l.Custom = new CustomLayerParams()));

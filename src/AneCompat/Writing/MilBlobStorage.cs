@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using AneCompat.Schema.Mil;
 
-namespace AneCompat.Building;
+namespace AneCompat.Writing;
 
 /// <summary>
 /// Lays out a MIL blob storage v2 file (formats.md §c): a 64-byte header (count, version 2), then per blob a 64-byte
@@ -22,7 +22,7 @@ public sealed class MilBlobStorage
     /// <param name="elementCount">Elements in <paramref name="data"/>; sets the unused trailing bits of sub-byte types.</param>
     public ulong Add(DataType dataType, byte[] data, long elementCount)
     {
-        var bits = MilTypes.BitWidth(dataType);
+        var bits = BitWidth(dataType);
         var needed = (ulong)elementCount * (ulong)bits;
         if ((ulong)data.Length * 8 < needed || (ulong)data.Length * 8 - needed >= 8)
             throw new ArgumentException($"{elementCount} elements of {dataType} take {(needed + 7) / 8} bytes, not {data.Length}");
@@ -73,4 +73,16 @@ public sealed class MilBlobStorage
         zeros.Clear();
         stream.Write(zeros[..(int)count]);
     }
+
+    /// <summary>Bits one element of <paramref name="dataType"/> occupies in a blob.</summary>
+    public static int BitWidth(DataType dataType) => dataType switch
+    {
+        DataType.Bool or DataType.Int8 or DataType.Uint8 or DataType.Float8E4M3Fn or DataType.Float8E5M2 => 8,
+        DataType.Float16 or DataType.Bfloat16 or DataType.Int16 or DataType.Uint16 => 16,
+        DataType.Float32 or DataType.Int32 or DataType.Uint32 => 32,
+        DataType.Float64 or DataType.Int64 or DataType.Uint64 => 64,
+        DataType.Int4 or DataType.Uint4 => 4,
+        DataType.Uint1 => 1, DataType.Uint2 => 2, DataType.Uint3 => 3, DataType.Uint6 => 6,
+        _ => throw new ArgumentOutOfRangeException(nameof(dataType), dataType, "has no fixed element width"),
+    };
 }

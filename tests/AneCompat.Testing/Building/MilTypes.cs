@@ -46,14 +46,5 @@ public static class MilTypes
         ?? Array.Empty<long>();
 
     /// <summary>Bits per element of a MIL data type (sub-byte types included).</summary>
-    public static int BitWidth(DataType dataType) => dataType switch
-    {
-        DataType.Bool or DataType.Int8 or DataType.Uint8 or DataType.Float8E4M3Fn or DataType.Float8E5M2 => 8,
-        DataType.Float16 or DataType.Bfloat16 or DataType.Int16 or DataType.Uint16 => 16,
-        DataType.Float32 or DataType.Int32 or DataType.Uint32 => 32,
-        DataType.Float64 or DataType.Int64 or DataType.Uint64 => 64,
-        DataType.Int4 or DataType.Uint4 => 4,
-        DataType.Uint1 => 1, DataType.Uint2 => 2, DataType.Uint3 => 3, DataType.Uint6 => 6,
-        _ => throw new ArgumentOutOfRangeException(nameof(dataType), dataType, "has no fixed element width"),
-    };
+    public static int BitWidth(DataType dataType) => MilBlobStorage.BitWidth(dataType);
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace AneCompat.Building;
+namespace AneCompat.Writing;
 
 /// <summary>
 /// Writes an .mlpackage's Manifest.json (formats.md §b): fileFormatVersion 1.0.0, itemInfoEntries keyed by
