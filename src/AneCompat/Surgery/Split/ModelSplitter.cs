@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using AneCompat.Building;
+using AneCompat.Writing;
 using AneCompat.Containers;
 using AneCompat.Diagnostics;
 using AneCompat.Evaluation;
