@@ -46,7 +46,8 @@ public static class SplitCommand
                     stdout.WriteLine($"part {part.Index + 1} ({part.Label}): {path}  inputs: {string.Join(", ", part.Inputs)}  outputs: {string.Join(", ", part.Outputs)}");
                 stdout.WriteLine($"pipeline: {result.PipelinePath}");
                 stdout.WriteLine(result.Proof.ToString());
-                stdout.WriteLine("load the non-ANE parts with computeUnits = .cpuOnly (a pipeline runs all its models on one compute-unit setting)");
+                if (result.Parts.Any(p => p.Label != "ANE"))
+                    stdout.WriteLine("load the non-ANE parts with computeUnits = .cpuOnly (a pipeline runs all its models on one compute-unit setting)");
                 return ExitCodes.FullyCompatible;
             }
             catch (SplitRefusedException e) { return Fail(stderr, $"split refused: {e.Message}"); }
