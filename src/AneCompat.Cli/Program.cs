@@ -19,6 +19,8 @@ public static class Cli
         root.Subcommands.Add(RulesCommand.Create());
         root.Subcommands.Add(ExplainCommand.Create());
         root.Subcommands.Add(SplitCommand.Create());
+        root.Subcommands.Add(PlanScriptCommand.Create());
+        root.Subcommands.Add(CompareCommand.Create());
         AnalyzeCommand.Configure(root);
         return root;
     }
