@@ -149,8 +149,9 @@ internal static class NeuralNetworkSplitter
         public long[] Declared(string name)
         {
             if (options.BoundaryShapes.TryGetValue(name, out var given)) return given;
+            // With a flexible input, inferred (at its default size) and measured shapes alike may change at prediction time.
             var inferred = placement.TypeOf(name)?.Shape.Sizes;
-            if (inferred is null && FlexibleInputs()) _varying.Add(name);
+            if (FlexibleInputs()) _varying.Add(name);
             var internalShape = inferred ?? Measure(name);
             if (internalShape is null)
                 throw new SplitRefusedException($"the shape of '{name}', which crosses the cut, is unknown (not inferable, and the evaluator cannot run up to it); give it with --boundary-shape {name}=DIMS");
