@@ -21,6 +21,7 @@ public static class Cli
         root.Subcommands.Add(DiffCommand.Create());
         root.Subcommands.Add(BaselineCommand.Create());
         root.Subcommands.Add(FixCommand.Create());
+        root.Subcommands.Add(SplitCommand.Create());
         root.Subcommands.Add(PlanScriptCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
         AnalyzeCommand.Configure(root);
