@@ -17,34 +17,6 @@ public static class CostModel
 
     /// <summary>Bytes the op reads from runtime inputs (constants excluded), or null when a size is unknown.</summary>
     public static long? BytesRead(Op op) => CostFormula.BytesRead(op);
-
-    /// <summary>What kind of work an op does, for the placement cost model's CPU-time estimate.</summary>
-    public enum WorkClass
-    {
-        /// <summary>The kind is not modelled: its cost is unknown.</summary>
-        Unknown,
-        /// <summary>No data moves: constants, reshapes, shape queries, casts folded into neighbours.</summary>
-        Metadata,
-        /// <summary>Contiguous copies (concat, slice, pad, gather, cast …): memory traffic only.</summary>
-        Copy,
-        /// <summary>Elements move to new strides (transpose, permute, depth_to_space …).</summary>
-        Strided,
-        /// <summary>Per-element arithmetic: elementwise, activations, normalisation, softmax, reductions, pooling.</summary>
-        Vector,
-        /// <summary>Matrix-unit work: matmul, convolution, inner product, attention.</summary>
-        Matrix,
-    }
-
-    /// <summary>The work class of an op's kind: the registry's <see cref="OpKind.Work"/> (op-kinds.tsv).</summary>
-    public static WorkClass Classify(Op op) => OpRegistry.Find(op.Kind)?.Work switch
-    {
-        KindWork.Metadata => WorkClass.Metadata,
-        KindWork.Copy => WorkClass.Copy,
-        KindWork.Strided => WorkClass.Strided,
-        KindWork.Vector => WorkClass.Vector,
-        KindWork.Matrix => WorkClass.Matrix,
-        _ => WorkClass.Unknown,
-    };
 }
 
 /// <summary>Saturating arithmetic for sizes from untrusted files: never overflows, caps at long.MaxValue.</summary>
