@@ -68,15 +68,15 @@ public static class AnalyzeCommand
             var fmt = (parse.GetValue(format) ?? "text").ToLowerInvariant();
             if (!Formats.Contains(fmt))
                 return Fail(error, $"unknown format '{fmt}'; use {string.Join(", ", Formats)}");
-            if (allTargets && fmt != "text")
-                return Fail(error, "--target all prints a text matrix; choose one target for --format " + fmt);
+            if (allTargets && fmt == "sarif")
+                return Fail(error, "--target all is written as text, json or html; choose one target for --format sarif");
 
             var file = parse.GetValue(outputFile);
             var dir = parse.GetValue(logDir);
             if (Directory.Exists(path) && !ModelLocator.IsModelFolder(path))
             {
                 if (allTargets || !FolderAnalysis.Formats.Contains(fmt))
-                    return Fail(error, $"a folder of models is written as {string.Join(", ", FolderAnalysis.Formats)} for one target; --target all and --format html need a single model");
+                    return Fail(error, $"a folder of models is written as {string.Join(", ", FolderAnalysis.Formats)} for one target; --target all needs a single model");
                 try
                 {
                     return Verdict(FolderAnalysis.Run(path, chip, computeUnits, dir, fmt, file, output, error));
@@ -92,7 +92,7 @@ public static class AnalyzeCommand
                 try
                 {
                     var inputs = new[] { graph.SourcePath };
-                    if (allTargets) return Verdict(RunMatrix(graph, computeUnits, file, dir, output, inputs));
+                    if (allTargets) return Verdict(RunMatrix(graph, computeUnits, fmt, file, dir, output, inputs));
                     var report = ReportBuilder.Analyze(graph, chip, computeUnits);
                     Emit(file, output, fmt, report, inputs);
                     if (!string.IsNullOrEmpty(dir)) LogDirWriter.Write(report, dir, inputs);
@@ -108,11 +108,19 @@ public static class AnalyzeCommand
     }
 
     /// <summary>Every chip's status; LOGDIR (when given) receives the full reports for the default target.</summary>
-    private static int RunMatrix(ModelGraph graph, ComputeUnits units, string? file, string? dir, TextWriter output, string[] inputs)
+    /// <remarks>JSON and HTML hold the default target's full report plus the chip × status matrix (<see cref="TargetMatrix"/>).</remarks>
+    private static int RunMatrix(ModelGraph graph, ComputeUnits units, string format, string? file, string? dir, TextWriter output, string[] inputs)
     {
         var reports = ChipProfiles.All.Select(p => ReportBuilder.Analyze(graph, p, units)).ToList();
-        CommandOutput.WriteText(file, output, w => TextReportRenderer.WriteMatrix(reports, w), inputs);
-        if (!string.IsNullOrEmpty(dir)) LogDirWriter.Write(reports.First(r => r.Target.Name == ChipProfiles.DefaultName), dir, inputs);
+        var main = reports.First(r => r.Target.Name == ChipProfiles.DefaultName);
+        var matrix = new TargetMatrix(reports);
+        switch (format)
+        {
+            case "json": CommandOutput.WriteBytes(file, output, s => JsonReportWriter.Write(main, matrix, s), inputs); break;
+            case "html": CommandOutput.WriteBytes(file, output, s => HtmlReportWriter.Write(main, s, matrix), inputs); break;
+            default: CommandOutput.WriteText(file, output, w => TextReportRenderer.WriteMatrix(reports, w), inputs); break;
+        }
+        if (!string.IsNullOrEmpty(dir)) LogDirWriter.Write(main, dir, inputs);
         return (int)reports.Max(r => r.Status);
     }
 

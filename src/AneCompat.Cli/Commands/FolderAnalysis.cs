@@ -18,7 +18,7 @@ namespace AneCompat.Cli.Commands;
 public static class FolderAnalysis
 {
     /// <summary>The formats a folder can be written in: text lines, or one JSON / SARIF document for the whole folder.</summary>
-    public static readonly IReadOnlyList<string> Formats = new[] { "text", "json", "sarif" };
+    public static readonly IReadOnlyList<string> Formats = new[] { "text", "json", "sarif", "html" };
 
     /// <param name="file">--output: the folder document is written there atomically, never over one of the models.</param>
     public static int Run(string folder, ChipProfile target, ComputeUnits units, string? logDir, string format, string? file, TextWriter output, TextWriter error)
@@ -70,6 +70,7 @@ public static class FolderAnalysis
         {
             case "json": CommandOutput.WriteBytes(file, output, s => JsonReportWriter.Write(result, s), models); break;
             case "sarif": CommandOutput.WriteBytes(file, output, s => SarifReportWriter.Write(result, s), models); break;
+            case "html": CommandOutput.WriteBytes(file, output, s => HtmlReportWriter.Write(result, s), models); break;
             default:
                 lines.WriteLine($"{models.Count} model(s) on {target.Name}: {result.CountWith(CompatibilityStatus.FullyCompatible)} fully compatible, "
                     + $"{result.CountWith(CompatibilityStatus.Partial)} partially, {result.CountWith(CompatibilityStatus.NotCompatible)} not compatible, {unreadable.Count} unreadable");

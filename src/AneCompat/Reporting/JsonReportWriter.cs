@@ -36,6 +36,18 @@ public static class JsonReportWriter
     public static void Write(FolderReport folder, Stream stream, bool indented = true)
     {
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        WriteFolder(w, folder);
+    }
+
+    /// <summary><c>--target all</c>: the default target's report with a <c>targets</c> array holding every chip's result.</summary>
+    public static void Write(Report report, TargetMatrix targets, Stream stream, bool indented = true)
+    {
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        WriteReport(w, report, targets);
+    }
+
+    internal static void WriteFolder(Utf8JsonWriter w, FolderReport folder)
+    {
         w.WriteStartObject();
         w.WriteNumber("schemaVersion", SchemaVersion);
         WriteTool(w, ReportBuilder.ToolVersion);
@@ -65,7 +77,7 @@ public static class JsonReportWriter
     }
 
     /// <summary>One model's report object, written into <paramref name="w"/> as a document of its own or an array element.</summary>
-    internal static void WriteReport(Utf8JsonWriter w, Report r)
+    internal static void WriteReport(Utf8JsonWriter w, Report r, TargetMatrix? targets = null)
     {
         w.WriteStartObject();
         w.WriteNumber("schemaVersion", SchemaVersion);
@@ -152,7 +164,34 @@ public static class JsonReportWriter
         w.WriteEndArray();
 
         ReadWarningJson.Write(w, r.Warnings);
+        if (targets is not null) WriteTargets(w, targets);
         w.WriteEndObject();
+    }
+
+    /// <summary>The chip × status matrix of <c>--target all</c>: one entry per chip profile.</summary>
+    private static void WriteTargets(Utf8JsonWriter w, TargetMatrix matrix)
+    {
+        w.WriteStartArray("targets");
+        foreach (var row in matrix.Rows)
+        {
+            var r = row.Report;
+            w.WriteStartObject();
+            WriteTarget(w, r.Target);
+            w.WriteStartObject("status");
+            w.WriteNumber("code", (int)r.Status);
+            w.WriteString("name", r.Status.ToName());
+            w.WriteEndObject();
+            WriteShare(w, "eligibility", r.Eligibility);
+            WriteShare(w, "placement", r.Placement);
+            w.WriteStartArray("rules");
+            foreach (var id in row.Rules) w.WriteStringValue(id);
+            w.WriteEndArray();
+            w.WriteStartArray("differingRules");
+            foreach (var id in row.DifferingRules) w.WriteStringValue(id);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     private static void WriteTool(Utf8JsonWriter w, string version)
@@ -221,6 +260,17 @@ public static class JsonReportWriter
         w.WriteStartArray("outputs");
         foreach (var s in o.Outputs) w.WriteStringValue(s);
         w.WriteEndArray();
+        w.WriteStartArray("inputs");
+        foreach (var i in o.Inputs)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", i.Name);
+            w.WriteString("type", i.Type);
+            WriteNullableNumber(w, "from", i.From);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        WriteNullableNumber(w, "parent", o.Parent);
         w.WriteString("role", o.Role.ToName());
         w.WriteBoolean("eligible", o.Eligible);
         if (o.Device is { } d) w.WriteString("device", d.ToName()); else w.WriteNull("device");

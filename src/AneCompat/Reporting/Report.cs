@@ -35,9 +35,18 @@ public sealed record ReportOp(
     OpCost Cost,
     IReadOnlyList<Finding> Findings)
 {
+    /// <summary>The values the op reads, each with the op that produced it (the dataflow edges the HTML graph draws).</summary>
+    public IReadOnlyList<ReportInput> Inputs { get; init; } = [];
+
+    /// <summary>For an op inside a nested block (cond / loop body), the index of the op that owns the block; else null.</summary>
+    public int? Parent { get; init; }
+
     /// <summary>How reports name the op: its own name, else its kind and index.</summary>
     public string DisplayName => string.IsNullOrEmpty(Name) ? $"{Kind}#{Index}" : Name;
 }
+
+/// <summary>One value an op reads: its name, type and producing op (null for a model or block input).</summary>
+public sealed record ReportInput(string Name, string Type, int? From);
 
 /// <summary>Findings of one rule, counted over the model.</summary>
 /// <param name="OpIndices">Ops the rule fired on (empty for a model-level rule).</param>

@@ -20,10 +20,15 @@ public static class ReportBuilder
     public static Report Build(Analysis analysis, Plan plan)
     {
         var graph = analysis.Graph;
+        var dataflow = new ReportDataflow(plan.Ops.Select(p => p.Op));
         var ops = plan.Ops.Select(p => new ReportOp(
             p.Op.Index, p.Op.Kind, p.Op.Source, p.Op.Name, p.Op.Function,
             p.Op.Outputs.Select(o => $"{o.Name}: {o.Type}").ToArray(),
-            p.Role, p.Eligible, p.Device, p.Reason, p.ReasonRule, p.Segment, p.Cost, p.Findings)).ToArray();
+            p.Role, p.Eligible, p.Device, p.Reason, p.ReasonRule, p.Segment, p.Cost, p.Findings)
+        {
+            Inputs = dataflow.InputsOf(p.Op),
+            Parent = dataflow.ParentOf(p.Op),
+        }).ToArray();
         var modelFindings = analysis.ModelLevel.ToArray();
 
         var counts = new ReportCounts(

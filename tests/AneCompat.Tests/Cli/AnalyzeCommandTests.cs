@@ -36,9 +36,9 @@ public class AnalyzeCommandTests
     }
 
     [Fact]
-    public void MatrixIsTextOnly()
+    public void MatrixIsNotWrittenAsSarif()
     {
-        Assert.Equal(5, Run(AnyPath, "--target", "all", "--format", "json").Code);
+        Assert.Equal(5, Run(AnyPath, "--target", "all", "--format", "sarif").Code);
     }
 
     [Fact]

@@ -137,7 +137,7 @@ public class ReportRendererTests
         using var ms = new MemoryStream();
         HtmlReportWriter.Write(ReportBuilder.Build(analysis, ComputeUnits.All), ms);
         var html = Encoding.UTF8.GetString(ms.ToArray());
-        Assert.Equal(2, html.Split("</script>").Length - 1); // the data element's and the code element's own
+        Assert.Equal(3, html.Split("</script>").Length - 1); // the data element's, the layout library's and the code element's own
     }
 
     [Fact]

@@ -44,4 +44,35 @@ public static class SampleReports
         var (_, analysis) = f.Build();
         return ReportBuilder.Build(analysis, ComputeUnits.All);
     }
+
+    /// <summary>
+    /// A generated residual network of <paramref name="opCount"/> ops — conv, conv, add(skip) blocks, so the graph
+    /// branches and joins like a real ResNet — with an op→CPU custom layer every <paramref name="cutEvery"/> ops.
+    /// </summary>
+    public static Report LargeResidual(int opCount, int cutEvery = 250)
+    {
+        var f = new GraphFactory();
+        var t = GraphFactory.Fp16(1, 16, 64, 64);
+        var prev = "image";
+        var blockInput = prev;
+        for (var i = 0; i < opCount; i++)
+        {
+            var name = $"t{i}";
+            if (i % cutEvery == cutEvery - 1)
+            {
+                var op = f.Add("custom", name, t, (prev, t));
+                f.Finding(op, "MODEL-CUSTOM", Effect.OpToCpu, "Re-express the layer with built-in ops.");
+                blockInput = name;
+            }
+            else if (i % 3 == 2)
+            {
+                f.Add("add", name, t, (prev, t), (blockInput, t));
+                blockInput = name;
+            }
+            else f.Conv(prev, name, 16, 16, 64, 64);
+            prev = name;
+        }
+        var (_, analysis) = f.Build();
+        return ReportBuilder.Build(analysis, ComputeUnits.All);
+    }
 }
