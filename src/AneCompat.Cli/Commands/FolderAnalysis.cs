@@ -55,7 +55,8 @@ public static class FolderAnalysis
                 reports.Add(report);
                 var rules = report.Rules.Where(r => r.Effect.BlocksAne()).Select(r => r.RuleId).Take(4).ToList();
                 lines.WriteLine($"{(int)report.Status} {report.Status.ToName(),-17} {relative}: {report.Counts.AneOps}/{report.Counts.ComputeOps} compute ops on the ANE"
-                    + (rules.Count > 0 ? $"; off the ANE because of {string.Join(", ", rules)}" : ""));
+                    + (rules.Count > 0 ? $"; off the ANE because of {string.Join(", ", rules)}" : "")
+                    + (report.Reason is { PlacementOnly: true } ? $"; {report.StatusReason}" : ""));
                 if (!string.IsNullOrEmpty(logDir))
                     LogDirWriter.Write(report, Path.Combine(logDir, SafeFolderName(relative)), models);
             }

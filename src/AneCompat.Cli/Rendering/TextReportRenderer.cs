@@ -17,6 +17,8 @@ public static class TextReportRenderer
         // The verdict is one line whatever the width: only a terminal gets it through Spectre (for colour).
         if (ConsoleFactory.ShouldUseColor(writer)) console.MarkupLine(Verdict(r));
         else writer.WriteLine(Markup.Remove(Verdict(r)));
+        if (r.Status != CompatibilityStatus.FullyCompatible && r.Reason is { PlacementOnly: false } why)
+            writer.WriteLine($"  why: {why.Text}");
         writer.WriteLine($"  eligible for the ANE: {Pct(r.Eligibility.OpsFraction)} of compute ops ({r.Eligibility.Ops}/{r.Eligibility.OfOps}), {Pct(r.Eligibility.FlopsFraction)} of known FLOPs; " +
                           $"predicted on the ANE: {Pct(r.Placement.OpsFraction)} of ops, {Pct(r.Placement.FlopsFraction)} of FLOPs");
         writer.WriteLine($"  {r.Segments.Count} segment(s), {r.Switches} device switch(es): ≈{r.EstimatedSwitchMs:0.###} ms at {PlacementHeuristics.BoundaryCostMs} ms per boundary, plus {Bytes(r.CopyBytes)} copied");
@@ -70,8 +72,10 @@ public static class TextReportRenderer
     public static string Verdict(Report r)
     {
         var name = Path.GetFileName(r.Model.Path.TrimEnd('/', '\\'));
+        // A placement-only verdict may come with no finding at all: the verdict itself says why.
         return $"{StatusMarkup(r.Status)} — {Markup.Escape(name)} on {Markup.Escape(r.Target.Name)} (compute units {r.ComputeUnits.ToName()}): " +
-               $"{r.Placement.Ops} of {r.Placement.OfOps} compute ops predicted on the ANE";
+               $"{r.Placement.Ops} of {r.Placement.OfOps} compute ops predicted on the ANE" +
+               (r.Reason is { PlacementOnly: true } ? $" — {Markup.Escape(r.StatusReason!)}" : "");
     }
 
     private static string StatusMarkup(CompatibilityStatus s) => s switch

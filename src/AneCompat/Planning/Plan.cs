@@ -18,7 +18,11 @@ public sealed record PlannedOp(
     string? ReasonRule,
     int? Segment,
     OpCost Cost,
-    IReadOnlyList<Finding> Findings);
+    IReadOnlyList<Finding> Findings)
+{
+    /// <summary>The cost balance of the region the op belongs to (placement confidence); null when cost did not judge it.</summary>
+    public RegionEstimate? Region { get; init; }
+}
 
 /// <summary>A tensor that crosses into a segment from a segment on another device.</summary>
 /// <param name="Bytes">Its size; null when its shape or element type is unknown.</param>
@@ -102,4 +106,8 @@ public sealed record Plan(
     Share Eligibility,
     Share Placement,
     CompatibilityStatus Status,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>The placement cost model's balance for every region it judged (ANE-eligible runs; GPU-capable runs under <c>all</c>).</summary>
+    public IReadOnlyList<RegionEstimate> Regions { get; init; } = Array.Empty<RegionEstimate>();
+}

@@ -48,14 +48,19 @@ public static class Planner
         }
 
         var ops = items.Where(i => i.Op is not null).ToList();
-        ApplyTinyWork(ops, units, notes);
+        var regions = new List<RegionEstimate>();
+        PlacementSteps.ApplyAneCost(ops, units, notes, regions);
+        PlacementSteps.ApplyGpuCost(ops, units, notes, regions);
         ApplyGpuTail(ops, units, notes);
 
         var segments = BuildSegments(items, graph);
         var switches = CountSwitches(segments, graph);
         var copyBytes = segments.Sum(s => s.CopyBytes);
 
-        var planned = ops.Select(i => new PlannedOp(i.Op!, i.Role, i.Eligible, i.Device, i.Reason, i.ReasonRule, i.Segment, i.Cost, i.Findings)).ToList();
+        var planned = ops.Select(i => new PlannedOp(i.Op!, i.Role, i.Eligible, i.Device, i.Reason, i.ReasonRule, i.Segment, i.Cost, i.Findings)
+        {
+            Region = i.Region,
+        }).ToList();
         var compute = planned.Where(p => p.Role == OpRole.Compute).ToList();
         var eligibility = ShareOf(compute, p => p.Eligible);
         var placement = ShareOf(compute, p => p.Device == Device.Ane);
@@ -67,7 +72,7 @@ public static class Planner
         var status = CompatibilityStatusNames.FromCounts(workItems, placement.Ops);
 
         return new Plan(units, planned, segments, switches, switches * PlacementHeuristics.BoundaryCostMs, copyBytes,
-            eligibility, placement, status, notes);
+            eligibility, placement, status, notes) { Regions = regions };
     }
 
     private static IEnumerable<Op> Walk(Block block)
@@ -88,40 +93,22 @@ public static class Planner
 
     private static string MemberLabel(ModelNode node) => (node.Path.Length == 0 ? "model" : node.Path) + $" ({node.ModelType})";
 
-    private static void ApplyTinyWork(List<WorkItem> ops, ComputeUnits units, List<string> notes)
-    {
-        if (!units.AllowsAne()) return;
-        foreach (var run in AneRuns(ops))
-        {
-            long total = 0;
-            var known = true;
-            foreach (var i in run)
-            {
-                if (i.Cost.Flops is not long f) { known = false; break; }
-                total = Saturating.Add(total, f);
-            }
-            if (!known || total >= PlacementHeuristics.TinyWorkFlops) continue;
-            foreach (var i in run)
-                i.Place(Device.Cpu, $"COST-MIN-WORK: ANE-eligible, but its ANE run does only {FormatFlops(total)} (< {FormatFlops(PlacementHeuristics.TinyWorkFlops)}); tiny work is kept on the CPU", "COST-MIN-WORK");
-            notes.Add($"COST-MIN-WORK: ops #{run[0].Op!.Index}–#{run[^1].Op!.Index} ({run.Count} eligible ops, {FormatFlops(total)}) predicted on the CPU as too little work for the ANE.");
-        }
-    }
-
-    /// <summary>Maximal runs of consecutive ANE compute ops within one function; folded and host ops do not break a run.</summary>
-    private static IEnumerable<List<WorkItem>> AneRuns(List<WorkItem> ops)
+    /// <summary>Maximal runs of consecutive compute ops within one function that <paramref name="member"/> selects; folded and host ops do not break a run.</summary>
+    internal static IEnumerable<List<WorkItem>> Runs(List<WorkItem> ops, Func<WorkItem, bool> member)
     {
         var run = new List<WorkItem>();
         string? function = null;
         foreach (var i in ops)
         {
             if (i.Role != OpRole.Compute) continue;
-            if (i.Device != Device.Ane || i.Op!.Function != function)
+            var take = member(i);
+            if (!take || i.Op!.Function != function)
             {
                 if (run.Count > 0) yield return run;
                 run = new List<WorkItem>();
             }
             function = i.Op!.Function;
-            if (i.Device == Device.Ane) run.Add(i);
+            if (take) run.Add(i);
         }
         if (run.Count > 0) yield return run;
     }
@@ -357,7 +344,7 @@ public static class Planner
     };
 
     /// <summary>Mutable placement state of one work item while the plan is made.</summary>
-    private sealed class WorkItem
+    internal sealed class WorkItem
     {
         public Op? Op { get; private init; }
         public ModelNode? Member { get; private init; }
@@ -369,6 +356,10 @@ public static class Planner
         public int? Segment { get; set; }
         public OpCost Cost { get; private init; } = new(null, 0, null);
         public IReadOnlyList<Finding> Findings { get; private init; } = Array.Empty<Finding>();
+        /// <summary>The ANE-blocking finding behind an ineligible compute op (its own, or the model-level one).</summary>
+        public Finding? Blocker { get; private init; }
+        /// <summary>The cost balance of the region the op belongs to, when the cost model judged one.</summary>
+        public RegionEstimate? Region { get; set; }
 
         public void Place(Device device, string reason, string? rule)
         {
@@ -404,6 +395,7 @@ public static class Planner
                 Eligible = role == OpRole.Compute && blocker is null,
                 Cost = CostModel.Estimate(op),
                 Findings = findings,
+                Blocker = role == OpRole.Compute ? blocker : null,
             };
             switch (role)
             {

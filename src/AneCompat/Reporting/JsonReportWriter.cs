@@ -108,6 +108,7 @@ public static class JsonReportWriter
         w.WriteNumber("code", (int)r.Status);
         w.WriteString("name", r.Status.ToName());
         w.WriteEndObject();
+        WriteNullableString(w, "statusReason", r.StatusReason);
         WriteShare(w, "eligibility", r.Eligibility);
         WriteShare(w, "placement", r.Placement);
 
@@ -134,8 +135,17 @@ public static class JsonReportWriter
         foreach (var s in r.Segments) WriteSegment(w, s);
         w.WriteEndArray();
 
+        var regionIndex = new Dictionary<RegionEstimate, int>(ReferenceEqualityComparer.Instance);
+        w.WriteStartArray("placementRegions");
+        foreach (var region in r.Regions)
+        {
+            regionIndex[region] = regionIndex.Count;
+            PlacementRegionJson.Write(w, region);
+        }
+        w.WriteEndArray();
+
         w.WriteStartArray("ops");
-        foreach (var o in r.Ops) WriteOp(w, o);
+        foreach (var o in r.Ops) WriteOp(w, o, o.Region is { } g && regionIndex.TryGetValue(g, out var i) ? i : null);
         w.WriteEndArray();
 
         w.WriteStartArray("modelFindings");
@@ -249,7 +259,7 @@ public static class JsonReportWriter
         w.WriteEndObject();
     }
 
-    private static void WriteOp(Utf8JsonWriter w, ReportOp o)
+    private static void WriteOp(Utf8JsonWriter w, ReportOp o, int? region)
     {
         w.WriteStartObject();
         w.WriteNumber("index", o.Index);
@@ -282,6 +292,8 @@ public static class JsonReportWriter
         w.WriteNumber("weightBytes", o.Cost.WeightBytes);
         WriteNullableNumber(w, "activationBytes", o.Cost.ActivationBytes);
         w.WriteEndObject();
+        WriteNullableNumber(w, "placementRegion", region);
+        WriteNullableString(w, "placementConfidence", o.Region is { } g ? PlacementRegionJson.ConfidenceName(g.Confidence) : null);
         w.WriteStartArray("findings");
         foreach (var f in o.Findings) WriteFinding(w, f);
         w.WriteEndArray();

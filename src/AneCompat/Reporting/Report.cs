@@ -35,6 +35,9 @@ public sealed record ReportOp(
     OpCost Cost,
     IReadOnlyList<Finding> Findings)
 {
+    /// <summary>The placement cost model's balance for the op's region (placement confidence); null when cost did not judge it.</summary>
+    public RegionEstimate? Region { get; init; }
+
     /// <summary>The values the op reads, each with the op that produced it (the dataflow edges the HTML graph draws).</summary>
     public IReadOnlyList<ReportInput> Inputs { get; init; } = [];
 
@@ -82,6 +85,15 @@ public sealed record Report(
     IReadOnlyList<string> Notes,
     IReadOnlyList<ReadWarning> Warnings)
 {
+    /// <summary>Why the status is what it is, in one sentence (placement-only verdicts say so).</summary>
+    public StatusReason? Reason { get; init; }
+
+    /// <summary>The JSON report's <c>statusReason</c>.</summary>
+    public string? StatusReason => Reason?.Text;
+
+    /// <summary>The placement cost model's balance for every region it judged.</summary>
+    public IReadOnlyList<RegionEstimate> Regions { get; init; } = Array.Empty<RegionEstimate>();
+
     /// <summary>Every finding: model-level first, then per op in op order.</summary>
     public IEnumerable<Finding> AllFindings => ModelFindings.Concat(Ops.SelectMany(o => o.Findings));
 }

@@ -28,6 +28,7 @@ public static class ReportBuilder
         {
             Inputs = dataflow.InputsOf(p.Op),
             Parent = dataflow.ParentOf(p.Op),
+            Region = p.Region,
         }).ToArray();
         var modelFindings = analysis.ModelLevel.ToArray();
 
@@ -53,7 +54,11 @@ public static class ReportBuilder
 
         var warnings = graph.Warnings.ToArray();
         return new Report(ToolVersion, model, analysis.Target, plan.ComputeUnits, plan.Status, plan.Eligibility, plan.Placement, counts,
-            plan.Switches, plan.EstimatedSwitchMs, plan.CopyBytes, plan.Segments, ops, modelFindings, Summarize(analysis.Findings), plan.Notes, warnings);
+            plan.Switches, plan.EstimatedSwitchMs, plan.CopyBytes, plan.Segments, ops, modelFindings, Summarize(analysis.Findings), plan.Notes, warnings)
+        {
+            Reason = StatusReasons.Explain(plan.Status, ops, plan.Segments),
+            Regions = plan.Regions,
+        };
     }
 
     /// <summary>Findings grouped by rule, most frequent first; the first finding's message and fix stand for the group.</summary>

@@ -49,6 +49,11 @@ public static class SarifReportWriter
         // A rule seen in several models is described once, from the first model that uses it.
         var rules = models.SelectMany(m => m.Report.Rules).DistinctBy(r => r.RuleId, StringComparer.Ordinal).ToList();
         var ruleIndex = rules.Select((r, i) => (r.RuleId, i)).ToDictionary(x => x.RuleId, x => x.i, StringComparer.Ordinal);
+        // A model that is partial or not compatible only because of placement has no finding that says so: it gets
+        // one result under the placement rule behind it (COST-MIN-WORK …), described here unless a finding already is.
+        var placementRules = models.Select(m => PlacementSarif.RuleId(m.Report)).OfType<string>()
+            .Where(id => !ruleIndex.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var id in placementRules) ruleIndex[id] = ruleIndex.Count;
 
         w.WriteStartObject();
         w.WriteString("$schema", SchemaUri);
@@ -63,6 +68,7 @@ public static class SarifReportWriter
         w.WriteString("semanticVersion", toolVersion);
         w.WriteStartArray("rules");
         foreach (var rule in rules) WriteRule(w, rule);
+        foreach (var id in placementRules) PlacementSarif.WriteRule(w, id, RuleName(id));
         if (unreadable.Count > 0) WriteReadErrorRule(w);
         w.WriteEndArray();
         w.WriteEndObject();
@@ -87,9 +93,28 @@ public static class SarifReportWriter
             foreach (var f in report.ModelFindings) WriteResult(w, f, null, location, ruleIndex);
             foreach (var op in report.Ops)
                 foreach (var f in op.Findings) WriteResult(w, f, op, location, ruleIndex);
+            if (PlacementSarif.RuleId(report) is { } placementRule)
+            {
+                w.WriteStartObject();
+                w.WriteString("ruleId", placementRule);
+                w.WriteNumber("ruleIndex", ruleIndex[placementRule]);
+                w.WriteString("level", "warning");
+                w.WriteStartObject("message");
+                w.WriteString("text", $"model: {report.StatusReason}");
+                w.WriteEndObject();
+                w.WriteStartArray("locations");
+                w.WriteStartObject();
+                WritePhysicalLocation(w, location);
+                w.WriteEndObject();
+                w.WriteEndArray();
+                w.WriteStartObject("partialFingerprints");
+                w.WriteString("anecompatFinding/v1", Fingerprint($"{placementRule}|placement-only"));
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
         }
         foreach (var (model, uri) in unreadable)
-            WriteReadErrorResult(w, model, new ArtifactRef(uri, artifact++), rules.Count);
+            WriteReadErrorResult(w, model, new ArtifactRef(uri, artifact++), ruleIndex.Count);
         w.WriteEndArray();
 
         w.WriteStartObject("properties");

@@ -21,12 +21,12 @@ public class BuilderRoundTripTests
         Assert.Equal(new[] { "convolution", "activation", "pooling", "convolution", "activation", "convolution", "addBroadcastable", "pooling", "flatten", "innerProduct", "softmax" },
             ops.Select(o => o.Source));
         Assert.Equal(new[] { "conv1", "relu1", "pool1", "conv2", "relu2", "shortcut", "residual", "gap", "flatten", "fc", "softmax" }, ops.Select(o => o.Name));
-        Assert.Equal(new long[] { 3, 64, 64 }, graph.Root.Interface.Inputs.Single().Shape);
+        Assert.Equal(new long[] { 3, 256, 256 }, graph.Root.Interface.Inputs.Single().Shape);
         Assert.Equal(new long[] { 10 }, graph.Root.Interface.Outputs.Single().Shape);
-        // fp32 weights + biases: conv1 8·3·3·3 + 8, conv2 16·8·3·3 + 16, shortcut 16·8 + 16, fc 16·10 + 10.
-        Assert.Equal((224 + 1168 + 144 + 170) * 4L, graph.WeightBytes);
-        // Shapes inferred from the input description: pooled 8×32×32, the residual sum 16×32×32, then 16 features.
-        Assert.Equal("[1, 16, 32, 32]", ops.Single(o => o.Name == "residual").Outputs.Single().Type.Shape.ToString());
+        // fp32 weights + biases: conv1 32·3·3·3 + 32, conv2 64·32·3·3 + 64, shortcut 64·32 + 64, fc 64·10 + 10.
+        Assert.Equal((896 + 18496 + 2112 + 650) * 4L, graph.WeightBytes);
+        // Shapes inferred from the input description: pooled 32×128×128, the residual sum 64×128×128, then 64 features.
+        Assert.Equal("[1, 64, 128, 128]", ops.Single(o => o.Name == "residual").Outputs.Single().Type.Shape.ToString());
     }
 
     [Fact]

@@ -16,14 +16,14 @@ public class FolderAnalysisTests
         using var t = new TempDir();
         var app = Path.Combine(t.Path, "Demo.app");
         Directory.CreateDirectory(Path.Combine(app, "Models"));
-        File.Copy(Corpus.Path("mnist-ph1ps/MNIST.mlmodel"), Path.Combine(app, "Models", "MNIST.mlmodel"));
+        File.Copy(Corpus.Path("pose-cpm/model_cpm.mlmodel"), Path.Combine(app, "Models", "Pose.mlmodel"));
         File.Copy(Corpus.Path("custom-layer-swish/NeuralMcNeuralNet.mlmodel"), Path.Combine(app, "Swish.mlmodel"));
         CopyDir(Corpus.Path("fluidaudio-argmax-mlmodelc/Argmax.mlmodelc"), Path.Combine(app, "Argmax.mlmodelc"));
 
         var r = CliRunner.Run(app);
         var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        // MNIST: plain Core ML 1 layers (fully); Swish: custom layer (partial); Argmax: int32 argmax (not compatible).
-        Assert.Contains(lines, l => l.StartsWith("0 ") && l.Contains("Models/MNIST.mlmodel"));
+        // Pose: a large plain conv net (fully); Swish: custom layer (partial); Argmax: int32 argmax (not compatible).
+        Assert.Contains(lines, l => l.StartsWith("0 ") && l.Contains("Models/Pose.mlmodel"));
         Assert.Contains(lines, l => l.StartsWith("1 ") && l.Contains("Swish.mlmodel") && l.Contains("MODEL-CUSTOM"));
         Assert.Contains(lines, l => l.StartsWith("2 ") && l.Contains("Argmax.mlmodelc"));
         Assert.Contains("3 model(s)", lines[^1]);
@@ -34,7 +34,7 @@ public class FolderAnalysisTests
     public void AnUnreadableModelIsListedAndMakesTheExitCode3()
     {
         using var t = new TempDir();
-        File.Copy(Corpus.Path("mnist-ph1ps/MNIST.mlmodel"), t.File("ok.mlmodel"));
+        File.Copy(Corpus.Path("pose-cpm/model_cpm.mlmodel"), t.File("ok.mlmodel"));
         t.Write("broken.mlmodel", new byte[] { 0x08, 0x04, 0x12, 0xFF, 0xFF, 0x01 });
         var logDir = t.File("logs");
         var r = CliRunner.Run(t.Path, logDir);
@@ -55,14 +55,14 @@ public class FolderAnalysisTests
     }
 
     /// <summary>
-    /// Demo.app with MNIST (plain Core ML 1 layers: fully), Swish (a custom layer: partial), Argmax (int32 argmax: not
+    /// Demo.app with Pose (a large plain conv net, 757 layers: fully), Swish (a custom layer: partial), Argmax (int32 argmax: not
     /// compatible) and a protobuf whose length field runs past the end of the file (unreadable).
     /// </summary>
     private static string MixedApp(TempDir t)
     {
         var app = Path.Combine(t.Path, "Demo.app");
         Directory.CreateDirectory(Path.Combine(app, "Models"));
-        File.Copy(Corpus.Path("mnist-ph1ps/MNIST.mlmodel"), Path.Combine(app, "Models", "MNIST.mlmodel"));
+        File.Copy(Corpus.Path("pose-cpm/model_cpm.mlmodel"), Path.Combine(app, "Models", "Pose.mlmodel"));
         File.Copy(Corpus.Path("custom-layer-swish/NeuralMcNeuralNet.mlmodel"), Path.Combine(app, "Swish.mlmodel"));
         CopyDir(Corpus.Path("fluidaudio-argmax-mlmodelc/Argmax.mlmodelc"), Path.Combine(app, "Argmax.mlmodelc"));
         File.WriteAllBytes(Path.Combine(app, "broken.mlmodel"), new byte[] { 0x08, 0x04, 0x12, 0xFF, 0xFF, 0x01 });
@@ -94,7 +94,7 @@ public class FolderAnalysisTests
         Assert.Equal(4, models.Count);
         int StatusOf(string relative) => models.Single(m => m.GetProperty("model").GetProperty("path").GetString() == Path.Combine(app, relative))
             .GetProperty("status").GetProperty("code").GetInt32();
-        Assert.Equal(0, StatusOf("Models/MNIST.mlmodel"));
+        Assert.Equal(0, StatusOf("Models/Pose.mlmodel"));
         Assert.Equal(1, StatusOf("Swish.mlmodel"));
         Assert.Equal(1, StatusOf("Models/Swish2.mlmodel"));
         Assert.Equal(2, StatusOf("Argmax.mlmodelc"));
@@ -125,7 +125,7 @@ public class FolderAnalysisTests
     public void TheFolderSchemaRejectsADocumentWithoutItsSummaryOrWithABrokenModelEntry()
     {
         using var t = new TempDir();
-        File.Copy(Corpus.Path("mnist-ph1ps/MNIST.mlmodel"), t.File("MNIST.mlmodel"));
+        File.Copy(Corpus.Path("pose-cpm/model_cpm.mlmodel"), t.File("Pose.mlmodel"));
         var r = CliRunner.Run(t.Path, "--format", "json");
         Assert.Equal(0, r.ExitCode);
         var schema = Schema();
@@ -161,7 +161,7 @@ public class FolderAnalysisTests
 
         var artifacts = run.GetProperty("artifacts").EnumerateArray().Select(a => a.GetProperty("location").GetProperty("uri").GetString()!).ToList();
         string Uri(string relative) => SarifReportWriter.ArtifactUri(Path.Combine(app, relative), Environment.CurrentDirectory);
-        foreach (var m in new[] { "Models/MNIST.mlmodel", "Swish.mlmodel", "Argmax.mlmodelc", "broken.mlmodel" })
+        foreach (var m in new[] { "Models/Pose.mlmodel", "Swish.mlmodel", "Argmax.mlmodelc", "broken.mlmodel" })
             Assert.Contains(Uri(m), artifacts);
 
         var results = run.GetProperty("results").EnumerateArray().ToList();
@@ -229,7 +229,7 @@ public class FolderAnalysisTests
     public void TheTargetMatrixStillNeedsASingleModel()
     {
         using var t = new TempDir();
-        File.Copy(Corpus.Path("mnist-ph1ps/MNIST.mlmodel"), t.File("MNIST.mlmodel"));
+        File.Copy(Corpus.Path("pose-cpm/model_cpm.mlmodel"), t.File("Pose.mlmodel"));
         Assert.Equal(5, CliRunner.Run(t.Path, "--target", "all").ExitCode);
     }
 

@@ -7,14 +7,18 @@ namespace AneCompat.Tests.Planning;
 
 public class PlannerTests
 {
-    // conv(3→16) → custom → conv(16→16) over 64×64 fp16; MODEL-CUSTOM says the custom layer is op→CPU (ane-rules.md §1.1).
+    // Channels and spatial size of the test convolutions: a 3×3 conv C→C over S×S is 1.2 GFLOP (≈1.5 ms on the CPU by the
+    // placement cost model), far above the ANE's dispatch overhead, so cost never moves these ops.
+    private const long C = 64, S = 128;
+
+    // conv(C→C) → custom → conv(C→C) over S×S fp16; MODEL-CUSTOM says the custom layer is op→CPU (ane-rules.md §1.1).
     private static (ModelGraph, Analysis) ConvCustomConv(Effect customEffect = Effect.OpToCpu)
     {
         var f = new GraphFactory();
-        f.Conv("image", "c1", 3, 16, 64, 64);
-        var custom = f.Add("custom", "s1", GraphFactory.Fp16(1, 16, 64, 64), ("c1", GraphFactory.Fp16(1, 16, 64, 64)));
+        f.Conv("image", "c1", C, C, S, S);
+        var custom = f.Add("custom", "s1", GraphFactory.Fp16(1, C, S, S), ("c1", GraphFactory.Fp16(1, C, S, S)));
         f.Finding(custom, "MODEL-CUSTOM", customEffect, "replace the custom layer with built-in layers");
-        f.Conv("s1", "out", 16, 16, 64, 64);
+        f.Conv("s1", "out", C, C, S, S);
         return f.Build();
     }
 
@@ -31,13 +35,13 @@ public class PlannerTests
         var intoCpu = Assert.Single(plan.Segments[1].Inputs);
         Assert.Equal("c1", intoCpu.Name);
         Assert.Equal(0, intoCpu.FromSegment);
-        Assert.Equal(1L * 16 * 64 * 64 * 2, intoCpu.Bytes); // fp16 tensor
+        Assert.Equal(1L * C * S * S * 2, intoCpu.Bytes); // fp16 tensor
         var intoAne = Assert.Single(plan.Segments[2].Inputs);
         Assert.Equal("s1", intoAne.Name);
-        Assert.Equal(1L * 16 * 64 * 64 * 2, plan.Segments[2].CopyBytes);
+        Assert.Equal(1L * C * S * S * 2, plan.Segments[2].CopyBytes);
         Assert.Equal(2, plan.Switches);
         Assert.Equal(2 * PlacementHeuristics.BoundaryCostMs, plan.EstimatedSwitchMs, 6);
-        Assert.Equal(2L * 16 * 64 * 64 * 2, plan.CopyBytes);
+        Assert.Equal(2L * C * S * S * 2, plan.CopyBytes);
         Assert.Equal(CompatibilityStatus.Partial, plan.Status);
         Assert.Equal("MODEL-CUSTOM", plan.Ops[1].ReasonRule);
         Assert.Equal(2, plan.Eligibility.Ops);
@@ -71,14 +75,14 @@ public class PlannerTests
     {
         // conv, gpu-op, conv, cpu-op, conv, gpu-op, conv
         var f = new GraphFactory();
-        var shape = GraphFactory.Fp16(1, 16, 64, 64);
-        f.Conv("image", "a0", 16, 16, 64, 64);
+        var shape = GraphFactory.Fp16(1, C, S, S);
+        f.Conv("image", "a0", C, C, S, S);
         f.Finding(f.Add("resample", "a1", shape, ("a0", shape)), "RESIZE-TEXTURE", Effect.OpToGpu);
-        f.Conv("a1", "a2", 16, 16, 64, 64);
+        f.Conv("a1", "a2", C, C, S, S);
         f.Finding(f.Add("custom", "a3", shape, ("a2", shape)), "MODEL-CUSTOM", Effect.OpToCpu);
-        f.Conv("a3", "a4", 16, 16, 64, 64);
+        f.Conv("a3", "a4", C, C, S, S);
         f.Finding(f.Add("resample", "a5", shape, ("a4", shape)), "RESIZE-TEXTURE", Effect.OpToGpu);
-        f.Conv("a5", "a6", 16, 16, 64, 64);
+        f.Conv("a5", "a6", C, C, S, S);
         var (_, analysis) = f.Build();
 
         var plan = Planner.Predict(analysis, ComputeUnits.All);
@@ -121,9 +125,9 @@ public class PlannerTests
     {
         // conv (large) → custom (CPU) → small add (tiny island) → custom (CPU)
         var f = new GraphFactory();
-        var big = GraphFactory.Fp16(1, 16, 64, 64);
+        var big = GraphFactory.Fp16(1, C, S, S);
         var small = GraphFactory.Fp16(1, 8);
-        f.Conv("image", "c", 16, 16, 64, 64);
+        f.Conv("image", "c", C, C, S, S);
         f.Finding(f.Add("custom", "s", small, ("c", big)), "MODEL-CUSTOM", Effect.OpToCpu);
         f.Add("add", "a", small, ("s", small), ("s", small));
         f.Finding(f.Add("custom", "t", small, ("a", small)), "MODEL-CUSTOM", Effect.OpToCpu);
@@ -151,10 +155,10 @@ public class PlannerTests
     public void FoldedOpsAreNeutralAndDoNotCutSegments()
     {
         var f = new GraphFactory();
-        f.Conv("image", "c1", 16, 16, 64, 64);
+        f.Conv("image", "c1", C, C, S, S);
         f.Add("const", "k", GraphFactory.Fp16(1));
         f.Add("constexpr_lut_to_dense", "w", GraphFactory.Fp16(16, 16, 3, 3));
-        f.Conv("c1", "c2", 16, 16, 64, 64);
+        f.Conv("c1", "c2", C, C, S, S);
         var (_, analysis) = f.Build();
 
         var plan = Planner.Predict(analysis, ComputeUnits.All);
@@ -170,17 +174,25 @@ public class PlannerTests
     public void ModelLevelGateBlocksEveryOp()
     {
         var f = new GraphFactory();
-        f.Conv("image", "c1", 16, 16, 64, 64);
-        f.Conv("c1", "c2", 16, 16, 64, 64);
+        f.Conv("image", "c1", C, C, S, S);
+        f.Conv("c1", "c2", C, C, S, S);
         f.ModelFinding("DTYPE-FP32", Effect.ModelToCpuGpu);
         var (_, analysis) = f.Build();
 
-        var plan = Planner.Predict(analysis, ComputeUnits.All);
+        var plan = Planner.Predict(analysis, ComputeUnits.CpuAndNeuralEngine);
         Assert.All(plan.Ops, o => Assert.False(o.Eligible));
         Assert.All(plan.Ops, o => Assert.Equal(Device.Cpu, o.Device));
         Assert.Equal("DTYPE-FP32", plan.Ops[0].ReasonRule);
         Assert.Equal(0.0, plan.Eligibility.OpsFraction);
         Assert.Equal(CompatibilityStatus.NotCompatible, plan.Status);
+
+        // Under all, 2.4 GFLOP of work kept off the ANE only by precision is worth the GPU's dispatch overhead;
+        // the reason is still the precision rule, and eligibility is unchanged.
+        var all = Planner.Predict(analysis, ComputeUnits.All);
+        Assert.All(all.Ops, o => Assert.Equal(Device.Gpu, o.Device));
+        Assert.All(all.Ops, o => Assert.False(o.Eligible));
+        Assert.Equal("DTYPE-FP32", all.Ops[0].ReasonRule);
+        Assert.Equal(CompatibilityStatus.NotCompatible, all.Status);
     }
 
     [Fact]
@@ -188,7 +200,7 @@ public class PlannerTests
     {
         // pipeline[ mlProgram conv net → glmClassifier ]: the neural member runs on the ANE, the classical one on the CPU.
         var f = new GraphFactory();
-        f.Conv("image", "features", 16, 16, 64, 64);
+        f.Conv("image", "features", C, C, S, S);
         var neural = new ModelNode { Path = "models[0]", ModelType = "mlProgram", Family = ModelFamily.MlProgram };
         var fn = new GraphFunction { Name = "main" };
         var net = f.Graph();
@@ -196,7 +208,7 @@ public class PlannerTests
         foreach (var op in fn.Body.Ops) op.Function = "models[0]/main";
         neural.Functions.Add(fn);
         var glm = new ModelNode { Path = "models[1]", ModelType = "glmClassifier", Family = ModelFamily.Classical };
-        glm.Interface.Inputs.Add(new FeatureInfo { Name = "features", Kind = FeatureKind.MultiArray, Element = ElementType.Float16, Shape = new long[] { 1, 16, 64, 64 } });
+        glm.Interface.Inputs.Add(new FeatureInfo { Name = "features", Kind = FeatureKind.MultiArray, Element = ElementType.Float16, Shape = new long[] { 1, C, S, S } });
         var root = new ModelNode { ModelType = "pipelineClassifier", Family = ModelFamily.Pipeline };
         root.Children.Add(neural);
         root.Children.Add(glm);
@@ -207,7 +219,7 @@ public class PlannerTests
         Assert.Equal(new[] { Device.Ane, Device.Cpu }, plan.Segments.Select(s => s.Device));
         Assert.Equal("glmClassifier", plan.Segments[1].Member);
         var copied = Assert.Single(plan.Segments[1].Inputs);
-        Assert.Equal(("features", 1L * 16 * 64 * 64 * 2), (copied.Name, copied.Bytes!.Value));
+        Assert.Equal(("features", 1L * C * S * S * 2), (copied.Name, copied.Bytes!.Value));
         Assert.Equal(1, plan.Switches);
         Assert.Equal(CompatibilityStatus.Partial, plan.Status);
     }

@@ -36,7 +36,7 @@ public class ReportRendererTests
         Assert.Equal("MODEL-CUSTOM", ops[1].GetProperty("findings")[0].GetProperty("ruleId").GetString());
         Assert.Equal("op-to-cpu", ops[1].GetProperty("findings")[0].GetProperty("effect").GetString());
         Assert.Equal(JsonValueKind.Null, ops[2].GetProperty("device").ValueKind); // the const is folded
-        Assert.Equal(2L * 16 * 64 * 64 * 3 * 9, ops[0].GetProperty("cost").GetProperty("flops").GetInt64());
+        Assert.Equal(2L * 64 * 128 * 128 * 64 * 9, ops[0].GetProperty("cost").GetProperty("flops").GetInt64());
         Assert.Equal("PART-FIRST-COMPILE", root.GetProperty("modelFindings")[0].GetProperty("ruleId").GetString());
     }
 
@@ -103,7 +103,7 @@ public class ReportRendererTests
         Assert.Contains("2 of 3 compute ops predicted on the ANE", lines[0]);
         Assert.Contains("Segments", text);
         Assert.Contains("#0–#0", text);
-        Assert.Contains("c1 (128 KiB)", text); // 16×64×64 fp16 copied into the CPU segment
+        Assert.Contains("c1 (2 MiB)", text); // 64×128×128 fp16 copied into the CPU segment
         Assert.Contains("MODEL-CUSTOM", text);
         Assert.Contains("Re-express the layer with built-in ops.", text);
         Assert.DoesNotContain("\u001b[", text);
@@ -153,7 +153,7 @@ public class ReportRendererTests
             var segments = File.ReadAllLines(Path.Combine(dir, "segments.txt"));
             Assert.Equal("status 1 partial; target A17Pro; compute units all", segments[0]);
             Assert.Equal(3, segments.Count(l => l.StartsWith("segment ", StringComparison.Ordinal)));
-            Assert.Contains("  in c1 from segment 0 (131072 bytes)", segments);
+            Assert.Contains("  in c1 from segment 0 (2097152 bytes)", segments);
             using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dir, "report.json")));
             Assert.Empty(Schema().Validate(json.RootElement));
         }

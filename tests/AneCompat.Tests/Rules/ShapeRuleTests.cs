@@ -94,11 +94,12 @@ public class ShapeRuleTests
     }
 
     [Fact]
-    public void RangeInputIsAModelLevelGate()
+    public void RangeInputIsARuntimeRiskNotAModelLevelGate()
     {
         var ranged = new GraphBuilder().Input("x", F16(1, 512), ShapeFlexibility.Ranged);
         var f = Assert.Single(ranged.Evaluate().ModelLevel, x => x.RuleId == "SHAPE-RANGE");
-        Assert.Equal(Effect.ModelToCpuGpu, f.Effect);
+        Assert.Equal(Effect.Unknown, f.Effect);
+        Assert.False(f.BlocksAne);
         Assert.Contains("default shape", f.Message);
         Assert.DoesNotContain(new GraphBuilder().Input("x", F16(1, 512)).Evaluate().ModelLevel, x => x.RuleId == "SHAPE-RANGE");
     }

@@ -7,15 +7,18 @@ namespace AneCompat.Tests.Support;
 /// <summary>Reports built from graphs made in code, with hand-made findings (the rule base is another stage).</summary>
 public static class SampleReports
 {
-    /// <summary>conv → custom (MODEL-CUSTOM op→CPU) → conv, plus a const and a model-level slow finding.</summary>
+    /// <summary>
+    /// conv → custom (MODEL-CUSTOM op→CPU) → conv, plus a const and a model-level slow finding. Each conv is 64→64
+    /// channels over 128×128 (1.2 GFLOP), enough work for the ANE by the placement cost model.
+    /// </summary>
     public static Report ConvCustomConv(ComputeUnits units = ComputeUnits.All)
     {
         var f = new GraphFactory();
-        f.Conv("image", "c1", 3, 16, 64, 64);
-        var custom = f.Add("custom", "s1", GraphFactory.Fp16(1, 16, 64, 64), ("c1", GraphFactory.Fp16(1, 16, 64, 64)));
+        f.Conv("image", "c1", 64, 64, 128, 128);
+        var custom = f.Add("custom", "s1", GraphFactory.Fp16(1, 64, 128, 128), ("c1", GraphFactory.Fp16(1, 64, 128, 128)));
         f.Finding(custom, "MODEL-CUSTOM", Effect.OpToCpu, "Re-express the layer with built-in ops.");
         f.Add("const", "k", GraphFactory.Fp16(1));
-        f.Conv("s1", "out", 16, 16, 64, 64);
+        f.Conv("s1", "out", 64, 64, 128, 128);
         f.Finding(f.Last, "CONV-KW", Effect.Slow);
         f.ModelFinding("PART-FIRST-COMPILE", Effect.Slow);
         var (_, analysis) = f.Build();

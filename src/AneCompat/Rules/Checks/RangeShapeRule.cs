@@ -4,10 +4,11 @@ using AneCompat.Rules.Catalog;
 namespace AneCompat.Rules.Checks;
 
 /// <summary>
-/// SHAPE-RANGE: range-shaped inputs use the ANE only at the default shape. For ML programs it is a model-level gate:
-/// Core ML's ML-program engine (MLE5Engine) refuses the Neural Engine for range-shape inputs unless the app sets
-/// reshapeFrequency = .infrequent (§1.3, §4.8). NeuralNetwork models instead ran their default shape on the ANE
-/// (SHAPE-NN-FLEX), so for them the finding does not block the prediction at the default shape.
+/// SHAPE-RANGE: range-shaped inputs use the ANE only at the default shape. Core ML makes its plan for the default
+/// shape (ane-rules.md §4.8 item 2: a published MLComputePlan of an ML program with a bounded RangeDim input placed
+/// every op on the NE; CT-1909), so the model is planned there and the finding is a runtime risk — other in-range
+/// shapes may leave the ANE (the MLE5Engine warning) unless the app sets reshapeFrequency = .infrequent — not a
+/// model-level block. NeuralNetwork models likewise ran their default shape on the ANE (SHAPE-NN-FLEX).
 /// </summary>
 public sealed class RangeShapeRule : IModelRule
 {
@@ -29,8 +30,9 @@ public sealed class RangeShapeRule : IModelRule
             yield break;
         }
         yield return ctx.Report(Descriptors.ShapeRange,
-            $"{ctx.Label} has range-shaped input(s) {detail}: measured ~75-78 % ANE at the default shape and 0 % at other in-range shapes; " +
-            "predict the ANE only at the default shape unless the app sets reshapeFrequency = .infrequent (iOS 17.4+/macOS 14.4+)." +
-            (unbounded.Count > 0 ? $" Unbounded dimension(s) in {FlexibleShapes.Names(unbounded)}: ML programs require an upper bound on every RangeDim." : ""));
+            $"{ctx.Label} has range-shaped input(s) {detail}: planned at the default shape (runtime risk, not a block): measured ~75-78 % ANE at the default shape and 0 % at other in-range shapes, " +
+            "so other shapes may leave the ANE unless the app sets reshapeFrequency = .infrequent (iOS 17.4+/macOS 14.4+)." +
+            (unbounded.Count > 0 ? $" Unbounded dimension(s) in {FlexibleShapes.Names(unbounded)}: ML programs require an upper bound on every RangeDim." : ""),
+            Effect.Unknown);
     }
 }

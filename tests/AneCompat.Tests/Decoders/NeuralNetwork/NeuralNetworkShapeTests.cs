@@ -177,7 +177,7 @@ public class NeuralNetworkShapeTests
     }
 
     [Fact]
-    public void FlexibleInputAxesAreUnknown()
+    public void FlexibleInputAxesTakeTheirDefaultSize()
     {
         var input = new FeatureInfo
         {
@@ -185,7 +185,15 @@ public class NeuralNetworkShapeTests
             Flexibility = ShapeFlexibility.Ranged, Ranges = new (long, long?)[] { (1, 1), (3, 3), (4, 16) },
         };
         var f = Decode(Network(Mapping.ExactArrayMapping, Layer("relu", "x", "r", l => l.Activation = new ActivationParams { ReLU = new ActivationReLU() })), input);
-        Assert.Equal(new TensorShape(new[] { Dim.Of(1), Dim.Of(3), Dim.Unknown }), ShapeOf(f, "r"));
+        // Core ML plans a flexible model at its default shape (ane-rules.md §4.8 item 2): the ranged axis is 8, not unknown.
+        Assert.Equal(TensorShape.Of(1, 3, 8), ShapeOf(f, "r"));
+        var noDefault = new FeatureInfo
+        {
+            Name = "x", Kind = FeatureKind.MultiArray, Element = ElementType.Float32, Shape = new long[] { 1, 3, 0 },
+            Flexibility = ShapeFlexibility.Ranged, Ranges = new (long, long?)[] { (1, 1), (3, 3), (0, 16) },
+        };
+        var g = Decode(Network(Mapping.ExactArrayMapping, Layer("relu", "x", "r", l => l.Activation = new ActivationParams { ReLU = new ActivationReLU() })), noDefault);
+        Assert.Equal(new TensorShape(new[] { Dim.Of(1), Dim.Of(3), Dim.Unknown }), ShapeOf(g, "r"));
     }
 
     [Fact]

@@ -9,13 +9,16 @@ namespace AneCompat.Tests.Rules.Files;
 /// <summary>The planner and the CLI on built files: the split a custom layer causes, and a chip-dependent status.</summary>
 public class PlannerFileTests
 {
-    /// <summary>Each conv: 32→32 channels, 3×3, on 64×64 — about 2·32·32·9·62·62 ≈ 71 MFLOP, far above the 2 MFLOP tiny-work floor.</summary>
+    /// <summary>
+    /// Each conv: 64→64 channels, 3×3, on 128×128 — about 1.2 GFLOP, ≈1.5 ms on the CPU by the placement cost model, far
+    /// above the ANE's dispatch overhead (a 32-channel 64×64 conv, ≈75 MFLOP, would stay on the CPU).
+    /// </summary>
     private static NeuralNetworkModelBuilder ConvCustomConv() => new NeuralNetworkModelBuilder()
-        .MultiArrayInput("image", [32, 64, 64])
-        .Convolution("conv1", "image", "conv1_out", outputChannels: 32, kernelChannels: 32, padding: ConvPadding.Same)
+        .MultiArrayInput("image", [64, 128, 128])
+        .Convolution("conv1", "image", "conv1_out", outputChannels: 64, kernelChannels: 64, padding: ConvPadding.Same)
         .Custom("swish", ["conv1_out"], ["swish_out"], "MySwish")
-        .Convolution("conv2", "swish_out", "conv2_out", outputChannels: 32, kernelChannels: 32, padding: ConvPadding.Same)
-        .MultiArrayOutput("conv2_out", [32, 64, 64]);
+        .Convolution("conv2", "swish_out", "conv2_out", outputChannels: 64, kernelChannels: 64, padding: ConvPadding.Same)
+        .MultiArrayOutput("conv2_out", [64, 128, 128]);
 
     [Fact]
     public void ConvCustomConv_splits_into_ANE_CPU_ANE_at_the_custom_layer()
@@ -24,8 +27,8 @@ public class PlannerFileTests
         Assert.Equal(new[] { Device.Ane, Device.Cpu, Device.Ane }, report.Segments.Select(s => s.Device));
         Assert.Equal(new[] { "conv1_out" }, report.Segments[1].Inputs.Select(b => b.Name));
         Assert.Equal(new[] { "swish_out" }, report.Segments[2].Inputs.Select(b => b.Name));
-        // fp32 [1, 32, 64, 64] crosses into the custom layer (its output shape is not in the file, so the way back is unsized).
-        Assert.Equal(4L * 32 * 64 * 64, report.Segments[1].CopyBytes);
+        // fp32 [1, 64, 128, 128] crosses into the custom layer (its output shape is not in the file, so the way back is unsized).
+        Assert.Equal(4L * 64 * 128 * 128, report.Segments[1].CopyBytes);
         Assert.Equal(CompatibilityStatus.Partial, report.Status);
     }
 

@@ -46,12 +46,15 @@ public class ShapeFileTests
     }
 
     [Fact]
-    public void RangeInput_mlprogram_is_a_model_gate()
+    public void RangeInput_mlprogram_is_a_runtime_risk_planned_at_the_default_shape()
     {
+        // ane-rules.md §4.8 item 2 (updated): Core ML plans at the default shape; SHAPE-RANGE is a runtime risk, not a block.
         var g = LayerNorm(Ranged());
         var f = Fires(g, "SHAPE-RANGE", "A17Pro", "x [1, 8, 16..64]");
         Assert.Null(f.OpIndex);
-        Assert.True(f.BlocksAne);
+        Assert.False(f.BlocksAne);
+        Assert.Equal(Effect.Unknown, f.Effect);
+        Assert.Contains("planned at the default shape", f.Message);
         Silent(g, "SHAPE-ENUM", "A17Pro");
         Silent(g, "SHAPE-ENUM-CAVEATS", "A17Pro");
         Assert.Contains("Unbounded", Fires(LayerNorm(Ranged(-1)), "SHAPE-RANGE", "A17Pro", "16..∞").Message);

@@ -15,8 +15,10 @@ namespace AneCompat.Decoders.NeuralNetwork.Shapes;
 /// <para>
 /// Spatial layers (convolution, pooling, padding, upsample, …) act on the last three axes (C, H, W) and keep any
 /// leading axes, which serves both mappings. Declared output shapes are read through <see cref="Legacy"/> too when
-/// they are compared with inferred ones. Axes that can vary at prediction time (ranged or enumerated inputs) are
-/// unknown rather than their default size.
+/// they are compared with inferred ones. Axes that can vary at prediction time (ranged or enumerated inputs) take
+/// their default size: Core ML plans a flexible model at its default shape (ane-rules.md §4.8 item 2, CT-1909), and
+/// SHAPE-RANGE / SHAPE-NN-FLEX report the other shapes as a runtime risk. Only a default that is not a size
+/// (0 or negative) leaves the axis unknown.
 /// </para>
 /// </summary>
 public static class ShapeConvention
@@ -29,16 +31,12 @@ public static class ShapeConvention
             case FeatureKind.Image:
             {
                 if (feature.Shape.Count != 4) return TensorShape.Unknown;
-                var fixedSize = feature.Flexibility == ShapeFlexibility.Fixed;
-                var h = fixedSize || VariesNot(feature, 0) ? Dim.Of(feature.Shape[2]) : Dim.Unknown;
-                var w = fixedSize || VariesNot(feature, 1) ? Dim.Of(feature.Shape[3]) : Dim.Unknown;
-                return new TensorShape(new[] { Dim.Of(1), Dim.Of(feature.Shape[1]), h, w });
+                return new TensorShape(new[] { Dim.Of(1), Dim.Of(feature.Shape[1]), Default(feature.Shape[2]), Default(feature.Shape[3]) });
             }
             case FeatureKind.MultiArray:
             {
                 if (feature.Shape.Count == 0) return TensorShape.Unknown;
-                var dims = feature.Shape.Select((s, i) => feature.Flexibility == ShapeFlexibility.Fixed || VariesNot(feature, i)
-                    ? Dim.Of(s) : Dim.Unknown).ToArray();
+                var dims = feature.Shape.Select(Default).ToArray();
                 return mapping == NeuralNetworkMultiArrayShapeMapping.ExactArrayMapping
                     ? new TensorShape(dims) : Legacy(dims);
             }
@@ -59,12 +57,6 @@ public static class ShapeConvention
         _ => TensorShape.Unknown,
     };
 
-    // True when axis i keeps one size across the enumerated shapes or its range is a single value.
-    private static bool VariesNot(FeatureInfo f, int i)
-    {
-        if (f.Flexibility == ShapeFlexibility.Enumerated)
-            return f.EnumeratedShapes.Count > 0 && f.EnumeratedShapes.All(s => s.Count > i && s[i] == f.EnumeratedShapes[0][i]);
-        if (f.Ranges.Count > i) return f.Ranges[i].Upper is { } upper && upper == f.Ranges[i].Lower;
-        return false;
-    }
+    // The default size of an axis (the declared shape is the default of a flexible input).
+    private static Dim Default(long size) => size > 0 ? Dim.Of(size) : Dim.Unknown;
 }
