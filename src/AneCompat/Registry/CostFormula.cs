@@ -163,22 +163,13 @@ public sealed record CostFormula(CostShape Shape, double Factor)
         return Mul(OutputElements(op), Saturating.Add(input.Value, hidden.Value)) is long v ? Scale(Saturating.Mul(v, 2), gates) : null;
     }
 
-    /// <summary>
-    /// scaled_dot_product_attention, query [..., L, E], key [..., S, E], value [..., S, Ev]: 2·L·S·E for Q·Kᵀ,
-    /// 2·L·S·Ev for the product with V, and 5 per score for the scale, mask and softmax, times the batch.
-    /// </summary>
     private static long? Attention(Op op)
     {
-        var q = op.Arg("query")?.Type.Shape ?? TensorShape.Unknown;
-        var k = op.Arg("key")?.Type.Shape ?? TensorShape.Unknown;
-        var v = op.Arg("value")?.Type.Shape ?? TensorShape.Unknown;
-        if (q.Sizes is not { Length: >= 2 } qs || k.Sizes is not { Length: >= 2 } ks || v.Sizes is not { Length: >= 2 } vs) return null;
-        var batch = Product(qs[..^2]);
-        long l = qs[^2], e = qs[^1], s = ks[^2], ev = vs[^1];
-        if (l < 0 || e < 0 || s < 0 || ev < 0) return null;
-        var scores = Mul(Mul(batch, l), s);
-        var perScore = Saturating.Add(Saturating.Add(Saturating.Mul(2, e), Saturating.Mul(2, ev)), 5);
-        return Mul(scores, perScore);
+        // query [.., L, E], key [.., S, E]: Q·Kᵀ is L×S×E multiply-adds per batch, softmax·V the same with V's width.
+        var q = (op.Arg("query") ?? op.Arg("x"))?.Type.Shape;
+        var k = op.Arg("key")?.Type.Shape;
+        if (q?.ElementCount is not long qElems || k is not { Rank: >= 2 } || k[-2].Size is not long s) return null;
+        return Mul(Mul(qElems, s), 4);
     }
 
     private static long? Product(IEnumerable<long> values)
