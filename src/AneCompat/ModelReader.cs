@@ -1,4 +1,5 @@
 using AneCompat.Containers;
+using AneCompat.Decoders;
 using AneCompat.Decoders.Compiled;
 using AneCompat.Decoders.Protobuf;
 using AneCompat.Diagnostics;
@@ -20,11 +21,13 @@ public static class ModelReader
         {
             var source = ModelLocator.Locate(path);
             named = source.Path;
-            return source.Container switch
+            var graph = source.Container switch
             {
                 ContainerKind.MlModelC => ReadCompiled(source),
                 _ => SpecDecoder.Read(source),
             };
+            LayerParameterCheck.Check(graph);
+            return graph;
         }
         catch (ModelReadException) { throw; }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -35,11 +38,11 @@ public static class ModelReader
         {
             throw new ModelReadException(named, "structures nested too deeply to decode");
         }
-        catch (Exception e) when (e is Google.Protobuf.InvalidProtocolBufferException or System.Text.Json.JsonException or FormatException or ArithmeticException or InvalidDataException or ArgumentException or IndexOutOfRangeException or InvalidOperationException or KeyNotFoundException or NullReferenceException or InvalidCastException or NotSupportedException)
+        catch (Exception e) when (PipelineGuard.IsModelFault(e))
         {
             // Decoders validate what they read; anything that still slips through is reported as corrupt input,
             // never as a stack trace.
-            throw new ModelReadException(named, $"corrupt or unsupported model ({e.GetType().Name}: {e.Message})");
+            throw new ModelReadException(named, $"corrupt or unsupported model ({e.GetType().Name}: {SafeText.Quote(e.Message, 300)})");
         }
     }
 

@@ -36,7 +36,7 @@ public static class AnalyzeCommand
             Description = $"Output format: {string.Join(" | ", Formats)}. Default: text.",
             DefaultValueFactory = _ => "text",
         };
-        var outputFile = new Option<string>("--output", "-o") { Description = "Write the answer to this file (atomically) instead of standard output." };
+        var outputFile = new Option<string>("--output", "-o") { Description = "Write the answer to this file (atomically) instead of standard output; - is standard output, a FIFO or device is written to as it is, a symbolic link's target is replaced and the link kept." };
         root.Arguments.Add(model);
         root.Arguments.Add(logDir);
         root.Options.Add(target);

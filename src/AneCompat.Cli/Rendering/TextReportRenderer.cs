@@ -1,3 +1,4 @@
+using AneCompat.Diagnostics;
 using AneCompat.Planning;
 using AneCompat.Reporting;
 using AneCompat.Rules;
@@ -49,8 +50,8 @@ public static class TextReportRenderer
         }
         else console.WriteLine("No findings.");
 
-        foreach (var n in r.Notes) console.WriteLine("note: " + n);
-        foreach (var w in r.Warnings) console.WriteLine($"warning: {w.Code}: {w.Message}");
+        foreach (var n in r.Notes) console.WriteLine("note: " + SafeText.Escape(n));
+        foreach (var w in r.Warnings) console.WriteLine($"warning: {w.Code}: {SafeText.Escape(w.Message)}");
     }
 
     /// <summary>The matrix for <c>--target all</c>: one row per chip.</summary>
@@ -58,7 +59,7 @@ public static class TextReportRenderer
     {
         var console = ConsoleFactory.Create(writer);
         var first = reports[0];
-        console.WriteLine($"{first.Model.Path} (compute units {first.ComputeUnits.ToName()})");
+        console.WriteLine($"{SafeText.Escape(first.Model.Path)} (compute units {first.ComputeUnits.ToName()})");
         var t = new Table().AddColumns("target", "ANE gen", "status", "on ANE", "eligible", "segments", "switches");
         foreach (var r in reports)
             t.AddRow(Text(r.Target.Name), Text(r.Target.Generation.ToString().ToLowerInvariant()), new Markup(StatusMarkup(r.Status)),
@@ -71,11 +72,11 @@ public static class TextReportRenderer
 
     public static string Verdict(Report r)
     {
-        var name = Path.GetFileName(r.Model.Path.TrimEnd('/', '\\'));
+        var name = SafeText.Escape(Path.GetFileName(r.Model.Path.TrimEnd('/', '\\')));
         // A placement-only verdict may come with no finding at all: the verdict itself says why.
         return $"{StatusMarkup(r.Status)} — {Markup.Escape(name)} on {Markup.Escape(r.Target.Name)} (compute units {r.ComputeUnits.ToName()}): " +
                $"{r.Placement.Ops} of {r.Placement.OfOps} compute ops predicted on the ANE" +
-               (r.Reason is { PlacementOnly: true } ? $" — {Markup.Escape(r.StatusReason!)}" : "");
+               (r.Reason is { PlacementOnly: true } ? $" — {Markup.Escape(SafeText.Escape(r.StatusReason!))}" : "");
     }
 
     private static string StatusMarkup(CompatibilityStatus s) => s switch
@@ -92,7 +93,9 @@ public static class TextReportRenderer
         _ => "[blue]CPU[/]",
     };
 
-    private static Text Text(string s) => new(s);
+    // Names and messages come from the model (op, function, file names): control characters are escaped so they
+    // cannot move the cursor, recolour the terminal or forge a line.
+    private static Text Text(string s) => new(SafeText.Escape(s));
 
     private static string Pct(double? f) => f is double v ? $"{v * 100:0.#} %" : "n/a";
 

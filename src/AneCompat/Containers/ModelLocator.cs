@@ -59,17 +59,36 @@ public static class ModelLocator
     /// Every model under a folder or app bundle: .mlmodel files, .mlpackage and .mlmodelc folders (a model folder is
     /// not searched further). Symbolic links are not followed.
     /// </summary>
-    public static IReadOnlyList<string> FindModels(string folder)
+    public static IReadOnlyList<string> FindModels(string folder) => Scan(folder).Models;
+
+    /// <summary>What a folder scan found: the models, and the folders it could not list (reported, not skipped silently).</summary>
+    public sealed record FolderScan(IReadOnlyList<string> Models, IReadOnlyList<UnreadableFolder> UnreadableFolders);
+
+    /// <summary>A folder under the scanned one that could not be listed, and why.</summary>
+    public sealed record UnreadableFolder(string Path, string Problem);
+
+    /// <summary>
+    /// <see cref="FindModels"/> with the folders that could not be listed. The walk is bounded: more than
+    /// <see cref="Limits.MaxFoldersVisited"/> folders (e.g. <c>anecompat /</c>) or <see cref="Limits.MaxModelsInFolder"/>
+    /// models refuse the folder instead of walking on.
+    /// </summary>
+    public static FolderScan Scan(string folder)
     {
         var found = new List<string>();
+        var unreadable = new List<UnreadableFolder>();
         var pending = new Stack<string>();
-        pending.Push(System.IO.Path.GetFullPath(folder));
+        var root = System.IO.Path.GetFullPath(folder);
+        pending.Push(root);
+        var visited = 0;
         while (pending.Count > 0)
         {
             var dir = pending.Pop();
+            if (++visited > Limits.MaxFoldersVisited)
+                throw new ModelReadException(root, $"more than {Limits.MaxFoldersVisited} folders under this folder; point anecompat at the folder that holds the models");
             IEnumerable<FileSystemInfo> entries;
             try { entries = new DirectoryInfo(dir).EnumerateFileSystemInfos().OrderBy(e => e.Name, StringComparer.Ordinal).ToList(); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
+            catch (UnauthorizedAccessException) { unreadable.Add(new UnreadableFolder(dir, "cannot list this folder: permission denied")); continue; }
+            catch (IOException e) { unreadable.Add(new UnreadableFolder(dir, $"cannot list this folder: {e.Message}")); continue; }
             var subdirs = new List<string>();
             foreach (var e in entries)
             {
@@ -88,6 +107,6 @@ public static class ModelLocator
             }
             for (var i = subdirs.Count - 1; i >= 0; i--) pending.Push(subdirs[i]);
         }
-        return found;
+        return new FolderScan(found, unreadable);
     }
 }

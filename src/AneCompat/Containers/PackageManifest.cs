@@ -16,7 +16,9 @@ public static class PackageManifest
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = Limits.MaxJsonDepth });
+            // Duplicate keys are refused: Python's json keeps the last copy, System.Text.Json the first, so a package
+            // with two "path"s for the root model could show us one model and Core ML another.
+            doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = Limits.MaxJsonDepth, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
@@ -36,19 +38,24 @@ public static class PackageManifest
             var found = false;
             foreach (var p in entries.EnumerateObject())
             {
-                // macOS writes upper-case identifiers, other tools lower-case: compare without case.
-                if (string.Equals(p.Name, id, StringComparison.OrdinalIgnoreCase)) { entry = p.Value; found = true; break; }
+                // macOS writes upper-case identifiers, other tools lower-case: compare without case — and then two
+                // entries differing only in case are as ambiguous as a duplicate key.
+                if (!string.Equals(p.Name, id, StringComparison.OrdinalIgnoreCase)) continue;
+                if (found)
+                    throw new ModelReadException(manifestPath, $"Manifest.json has two itemInfoEntries for the root model {SafeText.Quote(id, 80)} (differing only in case); refusing to guess which one Core ML uses");
+                entry = p.Value;
+                found = true;
             }
             if (!found)
-                throw new ModelReadException(manifestPath, $"rootModelIdentifier {id} is not among itemInfoEntries");
+                throw new ModelReadException(manifestPath, $"rootModelIdentifier {SafeText.Quote(id, 80)} is not among itemInfoEntries");
             if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("path", out var pathEl) || pathEl.ValueKind != JsonValueKind.String)
-                throw new ModelReadException(manifestPath, $"item {id} has no path");
+                throw new ModelReadException(manifestPath, $"item {SafeText.Quote(id, 80)} has no path");
             var relative = pathEl.GetString()!;
             // Data/ itself must not lead out, or everything confined under it would be outside the package.
             var dataDir = PathConfinement.Resolve(packageDir, "Data", "the package's Data folder");
             var modelPath = PathConfinement.Resolve(dataDir, relative, "Manifest.json path");
             if (!File.Exists(modelPath))
-                throw new ModelReadException(manifestPath, $"root model '{relative}' named in Manifest.json does not exist under Data/");
+                throw new ModelReadException(manifestPath, $"root model '{SafeText.Quote(relative)}' named in Manifest.json does not exist under Data/");
             return modelPath;
         }
     }

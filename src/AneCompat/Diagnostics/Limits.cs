@@ -12,8 +12,12 @@ public static class Limits
     public const int MaxPipelineDepth = 16;
     /// <summary>Members of one pipeline.</summary>
     public const int MaxPipelineMembers = 1_000;
-    /// <summary>Ops (layers) over the whole model.</summary>
-    public const int MaxOps = 2_000_000;
+    /// <summary>
+    /// Ops (layers, ML program operations) over the whole model. Read, analysed and written, an op costs about 3 KB
+    /// at peak, so 250,000 ops stay under 1 GB (docs/robustness.md, "Bounds before building"); the largest real
+    /// models known (diffusion UNets, multi-function LLMs) have tens of thousands.
+    /// </summary>
+    public const int MaxOps = 250_000;
     /// <summary>Functions of one ML program.</summary>
     public const int MaxFunctions = 10_000;
     /// <summary>
@@ -41,10 +45,27 @@ public static class Limits
     public const int MaxJsonDepth = 64;
     /// <summary>coremldata.bin size (it holds only a description).</summary>
     public const long MaxCoreMLDataBytes = 64L * 1024 * 1024;
+    /// <summary>
+    /// Folders visited when scanning a folder or bundle for models: bounds the walk of a huge tree (<c>anecompat /</c>)
+    /// to seconds. An app bundle has hundreds; a monorepo's model folder thousands.
+    /// </summary>
+    public const int MaxFoldersVisited = 100_000;
     /// <summary>Models found when scanning a folder or bundle.</summary>
     public const int MaxModelsInFolder = 10_000;
     /// <summary>Files and folders inspected inside one .mlpackage or .mlmodelc when checking its links.</summary>
     public const int MaxEntriesInModelFolder = 100_000;
     /// <summary>Elements kept from one inline constant (larger constants are counted, not kept).</summary>
     public const int MaxInlineConstantElements = 4096;
+    /// <summary>
+    /// Characters of one path named inside a model (Manifest.json item path, BLOBFILE / @model_path reference,
+    /// espresso storage), checked before the path is split or resolved. Linux's PATH_MAX.
+    /// </summary>
+    public const int MaxPathLength = 4096;
+    /// <summary>
+    /// Components of one path named inside a model. With <see cref="MaxPathLength"/> this bounds the work of
+    /// resolving it (one link lookup per component), however the path is built.
+    /// </summary>
+    public const int MaxPathComponents = 256;
+    /// <summary>Symbolic links followed while resolving one path before it counts as a loop (the kernel's ELOOP bound).</summary>
+    public const int MaxLinkHops = 40;
 }

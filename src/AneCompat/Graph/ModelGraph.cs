@@ -21,7 +21,7 @@ public sealed class ModelGraph
     public Dictionary<string, string> Metadata { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Total bytes of weights referenced by the model (counted from headers and lengths, never read).</summary>
-    public long WeightBytes => AllOps().Sum(o => o.WeightBytes);
+    public long WeightBytes => Diagnostics.Saturating.Sum(AllOps().Select(o => o.WeightBytes));
 
     /// <summary>Every op in execution order: pipeline members in order, functions in order, nested blocks after their parent.</summary>
     public IEnumerable<Op> AllOps()

@@ -17,7 +17,7 @@ public sealed record ValueType(ValueKind Kind, ElementType Element, TensorShape 
             var n = Shape.ElementCount;
             var bits = Element.Bits();
             if (n is null || bits == 0) return null;
-            return n.Value > long.MaxValue / bits ? long.MaxValue : (n.Value * bits + 7) / 8;
+            return Diagnostics.Saturating.Add(Diagnostics.Saturating.Mul(n.Value, bits), 7) / 8;
         }
     }
 

@@ -1,3 +1,5 @@
+using AneCompat.Diagnostics;
+
 namespace AneCompat.Output;
 
 /// <summary>
@@ -8,13 +10,35 @@ namespace AneCompat.Output;
 /// </summary>
 public static class AtomicFile
 {
-    /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>; replaces an existing file only when it is not protected.</summary>
+    /// <summary>
+    /// Writes <paramref name="path"/> through <paramref name="write"/>; replaces an existing file only when it is not
+    /// protected. What is already at the path decides how: a regular file (or nothing) is replaced atomically through
+    /// a temporary and a rename; a FIFO, socket or device is written to directly, never renamed over (so
+    /// <c>-o /dev/null</c> stays the device); a symbolic link is followed and its target written atomically, the link
+    /// itself kept; a folder is refused.
+    /// </summary>
     /// <param name="protectedPaths">Inputs the output was made from; writing over any of them (also through a link) is refused.</param>
     public static void Write(string path, Action<Stream> write, IEnumerable<string>? protectedPaths = null)
     {
         var target = Path.GetFullPath(path);
         RefuseProtected(target, protectedPaths);
+        var kind = FileKinds.Of(target);
+        if (kind == FileKind.SymbolicLink)
+        {
+            // Write where the link leads (resolved through every link on the way), leaving the link in place.
+            target = PathConfinement.RealPath(target);
+            kind = FileKinds.Of(target);
+        }
+        switch (kind)
+        {
+            case FileKind.Special:
+                WriteInPlace(target, write);
+                return;
+            case FileKind.Directory:
+                throw new IOException($"{target}: is a folder; give a file name for the output");
+        }
         var folder = EnsureParent(target);
+        RemoveStaleTemporaries(folder, target);
         var temp = TemporarySibling(folder, target);
         try
         {
@@ -30,6 +54,15 @@ public static class AtomicFile
             TryDeleteFile(temp);
             throw;
         }
+    }
+
+    /// <summary>A FIFO, character device or socket path: opened for writing as it is (it cannot be replaced atomically).</summary>
+    private static void WriteInPlace(string target, Action<Stream> write)
+    {
+        using var stream = new FileStream(target, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1, FileOptions.None);
+        var buffered = new BufferedStream(stream, 1 << 16);
+        write(buffered);
+        buffered.Flush();
     }
 
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically.</summary>
@@ -48,11 +81,14 @@ public static class AtomicFile
     {
         var target = Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar);
         RefuseProtected(target, protectedPaths);
+        // A link to a folder: the folder it leads to is replaced, the link kept.
+        if (FileKinds.Of(target) == FileKind.SymbolicLink) target = PathConfinement.RealPath(target);
         if (File.Exists(target))
             throw new IOException($"{target}: a file is in the way of the folder to write");
         if (Directory.Exists(target) && !replaceExisting)
             throw new IOException($"{target}: already exists; refusing to replace it");
         var folder = EnsureParent(target);
+        RemoveStaleTemporaries(folder, target);
         var temp = TemporarySibling(folder, target);
         Directory.CreateDirectory(temp);
         try
@@ -82,11 +118,11 @@ public static class AtomicFile
     private static void RefuseProtected(string target, IEnumerable<string>? protectedPaths)
     {
         if (protectedPaths is null) return;
-        var realTarget = Diagnostics.PathConfinement.RealPath(target);
+        var realTarget = PathConfinement.RealPath(target);
         foreach (var p in protectedPaths)
         {
             var full = Path.GetFullPath(p).TrimEnd(Path.DirectorySeparatorChar);
-            var real = Diagnostics.PathConfinement.RealPath(full);
+            var real = PathConfinement.RealPath(full);
             if (SamePath(full, target) || SamePath(real, realTarget) || IsInside(realTarget, real))
                 throw new IOException($"{target}: refusing to write over the input {p}; choose another output path");
         }
@@ -109,16 +145,53 @@ public static class AtomicFile
         return folder;
     }
 
-    /// <summary>A fresh hidden name beside the target, so the final rename never crosses file systems.</summary>
-    private static string TemporarySibling(string folder, string target) =>
-        Path.Combine(folder, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
+    /// <summary>
+    /// A fresh hidden name beside the target, so the final rename never crosses file systems. It carries the writing
+    /// process's id, so a later run can tell the temporaries of a killed run from those of a run still writing.
+    /// </summary>
+    public static string TemporarySibling(string folder, string target) =>
+        Path.Combine(folder, $".{Path.GetFileName(target)}.{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
+
+    /// <summary>
+    /// Deletes temporaries beside <paramref name="target"/> left by runs that were killed mid-write: those named
+    /// for this target whose writing process no longer exists (another process still writing keeps its own).
+    /// </summary>
+    public static void RemoveStaleTemporaries(string folder, string target)
+    {
+        var prefix = $".{Path.GetFileName(target)}.";
+        IEnumerable<string> entries;
+        try { entries = Directory.EnumerateFileSystemEntries(folder, prefix + "*.tmp").ToList(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
+        foreach (var entry in entries)
+        {
+            var middle = Path.GetFileName(entry)[prefix.Length..^".tmp".Length];
+            var dash = middle.IndexOf('-');
+            if (dash <= 0 || !int.TryParse(middle[..dash], out var pid) || middle.Length - dash - 1 != 32) continue;
+            // This process's own temporaries are in use; another live process is still writing its own.
+            if (pid == Environment.ProcessId || ProcessIsAlive(pid)) continue;
+            if (FileKinds.Of(entry) == FileKind.Directory) TryDeleteDirectory(entry);
+            else if (FileKinds.Of(entry) == FileKind.RegularFile) TryDeleteFile(entry);
+        }
+    }
+
+    private static bool ProcessIsAlive(int pid)
+    {
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException) { return false; }
+        catch (InvalidOperationException) { return false; }
+        catch (System.ComponentModel.Win32Exception) { return true; }
+    }
 
     private static void TryDeleteFile(string path)
     {
         try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    private static void TryDeleteDirectory(string path)
+    internal static void TryDeleteDirectory(string path)
     {
         try { if (Directory.Exists(path)) Directory.Delete(path, recursive: true); }
         catch (IOException) { } catch (UnauthorizedAccessException) { }

@@ -1,3 +1,4 @@
+using AneCompat.Diagnostics;
 using AneCompat.Graph;
 using AneCompat.Registry;
 
@@ -17,11 +18,4 @@ public static class CostModel
 
     /// <summary>Bytes the op reads from runtime inputs (constants excluded), or null when a size is unknown.</summary>
     public static long? BytesRead(Op op) => CostFormula.BytesRead(op);
-}
-
-/// <summary>Saturating arithmetic for sizes from untrusted files: never overflows, caps at long.MaxValue.</summary>
-internal static class Saturating
-{
-    public static long Mul(long a, long b) => a != 0 && b > long.MaxValue / a ? long.MaxValue : a * b;
-    public static long Add(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
 }

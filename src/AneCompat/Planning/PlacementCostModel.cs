@@ -1,3 +1,4 @@
+using AneCompat.Diagnostics;
 using AneCompat.Graph;
 using AneCompat.Registry;
 

@@ -1,3 +1,4 @@
+using AneCompat.Diagnostics;
 using AneCompat.Graph;
 using AneCompat.Rules;
 
@@ -55,7 +56,7 @@ public static class Planner
 
         var segments = BuildSegments(items, graph);
         var switches = CountSwitches(segments, graph);
-        var copyBytes = segments.Sum(s => s.CopyBytes);
+        var copyBytes = Saturating.Sum(segments.Select(s => s.CopyBytes));
 
         var planned = ops.Select(i => new PlannedOp(i.Op!, i.Role, i.Eligible, i.Device, i.Reason, i.ReasonRule, i.Segment, i.Cost, i.Findings)
         {
@@ -467,6 +468,6 @@ public static class Planner
         }
 
         public Segment Build() => new(index, device, function, _first, _last, _count,
-            member is null && _flopsKnown ? _flops : null, member, _inputs, _inputs.Sum(t => t.Bytes ?? 0));
+            member is null && _flopsKnown ? _flops : null, member, _inputs, Saturating.Sum(_inputs.Select(t => t.Bytes ?? 0)));
     }
 }

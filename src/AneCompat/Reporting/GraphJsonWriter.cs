@@ -26,7 +26,7 @@ public static class GraphJsonWriter
             foreach (var kv in graph.Metadata.OrderBy(k => k.Key, StringComparer.Ordinal)) j.WriteString(kv.Key, kv.Value);
             j.WriteEndObject();
             j.WriteStartArray("ops");
-            foreach (var op in graph.AllOps()) WriteOp(j, op);
+            foreach (var op in graph.AllOps()) { WriteOp(j, op); JsonNumbers.FlushWhenFull(j); }
             j.WriteEndArray();
             ReadWarningJson.Write(j, graph.Warnings);
             j.WriteEndObject();
@@ -158,7 +158,7 @@ public static class GraphJsonWriter
             foreach (var kv in op.Attributes.OrderBy(k => k.Key, StringComparer.Ordinal))
             {
                 j.WritePropertyName(kv.Key);
-                JsonSerializer.Serialize(j, kv.Value, kv.Value.GetType());
+                JsonSerializer.Serialize(j, kv.Value, kv.Value.GetType(), JsonNumbers.Options);
             }
             j.WriteEndObject();
         }

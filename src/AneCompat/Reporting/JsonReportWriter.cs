@@ -127,7 +127,7 @@ public static class JsonReportWriter
         w.WriteStartObject("switchCost");
         w.WriteNumber("switches", r.Switches);
         w.WriteNumber("msPerBoundary", PlacementHeuristics.BoundaryCostMs);
-        w.WriteNumber("estimatedMs", Math.Round(r.EstimatedSwitchMs, 3));
+        JsonNumbers.Write(w, "estimatedMs", Math.Round(r.EstimatedSwitchMs, 3));
         w.WriteNumber("copyBytes", r.CopyBytes);
         w.WriteEndObject();
 
@@ -145,7 +145,11 @@ public static class JsonReportWriter
         w.WriteEndArray();
 
         w.WriteStartArray("ops");
-        foreach (var o in r.Ops) WriteOp(w, o, o.Region is { } g && regionIndex.TryGetValue(g, out var i) ? i : null);
+        foreach (var o in r.Ops)
+        {
+            WriteOp(w, o, o.Region is { } g && regionIndex.TryGetValue(g, out var i) ? i : null);
+            JsonNumbers.FlushWhenFull(w);
+        }
         w.WriteEndArray();
 
         w.WriteStartArray("modelFindings");
@@ -328,6 +332,6 @@ public static class JsonReportWriter
 
     private static void WriteNullableNumber(Utf8JsonWriter w, string name, double? value)
     {
-        if (value is null) w.WriteNull(name); else w.WriteNumber(name, value.Value);
+        if (value is null) w.WriteNull(name); else JsonNumbers.Write(w, name, value.Value);
     }
 }

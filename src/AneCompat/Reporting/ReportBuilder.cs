@@ -12,8 +12,13 @@ public static class ReportBuilder
     public static string ToolVersion { get; } =
         typeof(ReportBuilder).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
+    /// <summary>
+    /// Rules → planner → report under the reader's contract: a failure caused by the model's values is a
+    /// <see cref="Diagnostics.ModelReadException"/> naming the file (exit 3), not an internal error.
+    /// </summary>
     public static Report Analyze(ModelGraph graph, ChipProfile target, ComputeUnits units) =>
-        Build(RuleEngine.Default.Evaluate(graph, target), units);
+        Diagnostics.PipelineGuard.Run(graph.SourcePath, $"analysis for {target.Name}",
+            () => Build(RuleEngine.Default.Evaluate(graph, target), units));
 
     public static Report Build(Analysis analysis, ComputeUnits units) => Build(analysis, Planner.Predict(analysis, units));
 

@@ -92,7 +92,10 @@ public static class SarifReportWriter
             var location = new ArtifactRef(uri, artifact++);
             foreach (var f in report.ModelFindings) WriteResult(w, f, null, location, ruleIndex);
             foreach (var op in report.Ops)
+            {
                 foreach (var f in op.Findings) WriteResult(w, f, op, location, ruleIndex);
+                JsonNumbers.FlushWhenFull(w);
+            }
             if (PlacementSarif.RuleId(report) is { } placementRule)
             {
                 w.WriteStartObject();

@@ -58,13 +58,27 @@ public class LimitTests
         // neuralNetwork holding one more empty layer than the limit allows: 2 bytes each on disk, far more parsed.
         var count = Limits.MaxProtobufMessages; // with the Model and the NeuralNetwork around them: limit + 2
         var layers = new byte[2 * count];
-        for (var i = 0; i < layers.Length; i += 2) layers[i] = 0x0A;
+        // Empty preprocessing messages (NeuralNetwork field 2), not layers: layers would meet the lower op limit first.
+        for (var i = 0; i < layers.Length; i += 2) layers[i] = 0x12;
         using var t = new TempDir();
         var path = t.Write("many-layers.mlmodel", [.. SpecVersion(4), .. Field(500, layers)]);
         var before = GC.GetAllocatedBytesForCurrentThread();
         var e = Refused(path);
         Assert.Contains($"over the limit of {Limits.MaxProtobufMessages} protobuf messages", e.Message);
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 512L * 1024 * 1024);
+    }
+
+    [Fact]
+    public void OpsAreCountedWhileWalkingBeforeAnythingIsParsed()
+    {
+        // One layer more than the op limit, a few dozen bytes each on disk: refused during the wire walk, so the
+        // parser never builds the layers (which cost kilobytes each once decoded, analysed and written).
+        using var t = new TempDir();
+        var path = t.Write("too-many-ops.mlmodel", Output.OutputClobberTests.ManyReluLayers(Limits.MaxOps + 1));
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Refused(path);
+        Assert.Contains($"more than {Limits.MaxOps} ops", e.Message);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 256L * 1024 * 1024);
     }
 
     [Fact]

@@ -93,7 +93,7 @@ internal static class EspressoLayerDecoder
         PutQuantization(op, layer);
 
         if (blobSizes is not null)
-            op.WeightBytes = BlobIds(layer).Distinct().Sum(id => blobSizes.TryGetValue(id, out var size) ? size : 0);
+            op.WeightBytes = Diagnostics.Saturating.Sum(BlobIds(layer).Distinct().Select(id => blobSizes.TryGetValue(id, out var size) ? size : 0));
         return op;
     }
 

@@ -19,6 +19,9 @@ internal static class BoundedJson
                 MaxDepth = Limits.MaxJsonDepth,
                 AllowTrailingCommas = true,
                 CommentHandling = JsonCommentHandling.Skip,
+                // One key twice in an object is refused: readers disagree on which copy wins (first or last), so a
+                // file could show us one thing and Core ML another.
+                AllowDuplicateProperties = false,
             });
         }
         catch (JsonException e)

@@ -68,7 +68,7 @@ public static class MilDataflow
 
     // Only the op's own inline values count: an iOS18 constexpr names const ops whose bytes those ops already count.
     private static long InlinePayload(Op op) =>
-        op.AllArguments.Where(a => a.Name is null && a.Constant is not null).Sum(a => a.Constant!.PayloadBytes);
+        Diagnostics.Saturating.Sum(op.AllArguments.Where(a => a.Name is null && a.Constant is not null).Select(a => a.Constant!.PayloadBytes));
 
     // The declared output type is authoritative; a literal's own type may be vaguer (bare lists, missing ranks).
     private static ConstantValue WithType(ConstantValue v, ValueType declared) =>

@@ -358,7 +358,7 @@ internal sealed class MilTextParser
         }
         catch (ModelReadException e)
         {
-            throw ErrorAt(at, $"BLOBFILE(path = \"{path}\", offset = {offset}): {e.Message}");
+            throw ErrorAt(at, $"BLOBFILE(path = \"{SafeText.Quote(path)}\", offset = {offset}): {e.Message}");
         }
     }
 

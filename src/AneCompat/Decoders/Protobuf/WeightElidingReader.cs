@@ -34,8 +34,8 @@ public static class WeightElidingReader
         {
             using var file = ModelFiles.OpenRead(path, System.IO.FileOptions.SequentialScan);
             var reader = new WireReader(file, path);
-            var messages = 0;
-            CopyMessage(reader, Model.Descriptor, reader.Length, structure, 0, ref messages);
+            var counts = new WalkCounts();
+            CopyMessage(reader, Model.Descriptor, reader.Length, structure, 0, ref counts);
         }
         catch (UnauthorizedAccessException) { throw new ModelReadException(path, "permission denied"); }
         catch (IOException e) { throw new ModelReadException(path, $"cannot read file: {e.Message}"); }
@@ -52,12 +52,26 @@ public static class WeightElidingReader
         }
     }
 
-    private static void CopyMessage(WireReader r, MessageDescriptor descriptor, long end, MemoryStream output, int depth, ref int messages)
+    /// <summary>What the walk has seen so far, checked against the limits before anything is parsed.</summary>
+    private struct WalkCounts
+    {
+        public int Messages;
+        public int Ops;
+    }
+
+    private static readonly MessageDescriptor LayerDescriptor = NeuralNetworkLayer.Descriptor;
+    private static readonly MessageDescriptor OperationDescriptor = AneCompat.Schema.Mil.Operation.Descriptor;
+
+    private static void CopyMessage(WireReader r, MessageDescriptor descriptor, long end, MemoryStream output, int depth, ref WalkCounts counts)
     {
         if (depth >= Limits.MaxProtobufDepth)
             throw r.Corrupt($"messages nested deeper than {Limits.MaxProtobufDepth} levels at offset {r.Position}");
-        if (++messages > Limits.MaxProtobufMessages)
+        if (++counts.Messages > Limits.MaxProtobufMessages)
             throw r.Corrupt($"over the limit of {Limits.MaxProtobufMessages} protobuf messages in one model at offset {r.Position}");
+        // Layers and ML program operations are counted here, during the walk, so a model over the op limit is
+        // refused before the parser builds a single object (a parsed layer costs hundreds of bytes; on disk, a few).
+        if ((descriptor == LayerDescriptor || descriptor == OperationDescriptor) && ++counts.Ops > Limits.MaxOps)
+            throw r.Corrupt($"more than {Limits.MaxOps} ops (layers and operations), over the op limit, at offset {r.Position}");
         var isWeights = descriptor == WeightParamsDescriptor;
         ulong elidedBytes = 0;
         uint elidedField = 0;
@@ -105,7 +119,7 @@ public static class WeightElidingReader
                         WriteVarint(output, tag);
                         var lengthSlot = output.Position;
                         output.Write(LengthPlaceholder);
-                        CopyMessage(r, field.MessageType, r.Position + len, output, depth + 1, ref messages);
+                        CopyMessage(r, field.MessageType, r.Position + len, output, depth + 1, ref counts);
                         PatchLength(output, lengthSlot);
                     }
                     else if (len >= OpaqueFieldLimit && field is not null && field.FieldType != FieldType.String)

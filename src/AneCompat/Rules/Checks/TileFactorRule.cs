@@ -25,8 +25,9 @@ public sealed class TileFactorRule : IOpRule
             yield break;
         }
         if (!ctx.Op.Is(OpKinds.BatchToSpace) || ctx.InputType()?.Shape is not { Rank: > 0 } x || x[0].Size is not { } batch) yield break;
-        var product = factors.Aggregate(1L, (p, f) => p * Math.Max(f, 1));
-        if (batch % product != 0)
+        // Saturating: factors come from the file; a product that saturates cannot divide a real batch anyway.
+        var product = Diagnostics.Saturating.Product(factors.Select(f => Math.Max(f, 1)));
+        if (product > 0 && batch % product != 0)
             yield return ctx.Report(Descriptors.TileSpace, $"{ctx.Label}: input batch {batch} is not divisible by the block product {product}.");
     }
 }
