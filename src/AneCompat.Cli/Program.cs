@@ -18,6 +18,8 @@ public static class Cli
         root.Subcommands.Add(DumpCommand.Create());
         root.Subcommands.Add(RulesCommand.Create());
         root.Subcommands.Add(ExplainCommand.Create());
+        root.Subcommands.Add(DiffCommand.Create());
+        root.Subcommands.Add(BaselineCommand.Create());
         root.Subcommands.Add(PlanScriptCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
         AnalyzeCommand.Configure(root);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AneCompat.Cli.Rendering;
+using AneCompat.Comparison;
 using AneCompat.Containers;
 using AneCompat.Graph;
 using AneCompat.Planning;
@@ -15,11 +16,11 @@ namespace AneCompat.Cli.Commands;
 /// </summary>
 public static class AnalyzeCommand
 {
-    public static readonly IReadOnlyList<string> Formats = new[] { "text", "json", "sarif", "html" };
+    public static readonly IReadOnlyList<string> Formats = new[] { "text", "json", "sarif", "html", "markdown" };
 
     public static void Configure(RootCommand root)
     {
-        var model = new Argument<string>("MODELPATH") { Description = "A .mlmodel file, .mlpackage or .mlmodelc folder — or a folder / app bundle of models: one line per model, or one JSON / SARIF document for all of them.", Arity = ArgumentArity.ZeroOrOne };
+        var model = new Argument<string>("MODELPATH") { Description = "A .mlmodel file, .mlpackage or .mlmodelc folder — or a folder, app bundle or .zip / .ipa archive of models: one line per model, or one JSON / SARIF / markdown document for all of them.", Arity = ArgumentArity.ZeroOrOne };
         var logDir = new Argument<string>("LOGDIR") { Description = "Folder that receives report.json, report.sarif, report.html and segments.txt.", Arity = ArgumentArity.ZeroOrOne };
         var target = new Option<string>("--target", "-t")
         {
@@ -48,12 +49,27 @@ public static class AnalyzeCommand
             Description = "Exit 0 whatever the verdict (0, 1 or 2), like a linter's --exit-zero: report without failing. Read and argument errors keep their codes.",
         };
         root.Options.Add(exitZero);
+        var sarifRoot = new Option<string>("--sarif-root")
+        {
+            Description = "Folder that SARIF file paths are relative to: the repository checkout GitHub code scanning matches them against. Default: the working folder.",
+        };
+        root.Options.Add(sarifRoot);
+        var baseline = new Option<string>("--baseline")
+        {
+            Description = "Baseline file (written by 'anecompat baseline'): findings it lists do not fail the run, new ones do (exit 4). Implies --fail-on new-finding.",
+        };
+        root.Options.Add(baseline);
+        var failOn = new Option<string>("--fail-on")
+        {
+            Description = "What fails the run: partial (partially or not compatible: exit 1/2, the default), none (only a model that runs none of its work on the ANE: exit 2), new-finding (findings not in --baseline: exit 4).",
+        };
+        root.Options.Add(failOn);
 
         root.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            int Verdict(int status) => parse.GetValue(exitZero) && status is >= 0 and <= 2 ? ExitCodes.FullyCompatible : status;
+            int Verdict(int status) => parse.GetValue(exitZero) && status is >= 0 and <= 2 or ExitCodes.NewFindings ? ExitCodes.FullyCompatible : status;
             var path = parse.GetValue(model);
             if (string.IsNullOrEmpty(path))
                 return Fail(error, "no model path given. Usage: anecompat MODELPATH [LOGDIR]; see anecompat --help");
@@ -68,18 +84,39 @@ public static class AnalyzeCommand
             var fmt = (parse.GetValue(format) ?? "text").ToLowerInvariant();
             if (!Formats.Contains(fmt))
                 return Fail(error, $"unknown format '{fmt}'; use {string.Join(", ", Formats)}");
-            if (allTargets && fmt == "sarif")
-                return Fail(error, "--target all is written as text, json or html; choose one target for --format sarif");
+            if (allTargets && fmt is "sarif" or "markdown")
+                return Fail(error, $"--target all is written as text, json or html; choose one target for --format {fmt}");
 
+            var sarifDir = parse.GetValue(sarifRoot);
+            if (!string.IsNullOrEmpty(sarifDir) && !Directory.Exists(sarifDir))
+                return Fail(error, $"--sarif-root '{sarifDir}' is not a folder");
+            var locations = new SarifLocations(sarifDir);
+            if (!Gate.TryParse(parse.GetValue(failOn), out var failOnValue))
+                return Fail(error, $"unknown --fail-on '{parse.GetValue(failOn)}'; use {string.Join(", ", Gate.Names)}");
+            Baseline? known = null;
+            var baselineFile = parse.GetValue(baseline);
+            if (!string.IsNullOrEmpty(baselineFile))
+            {
+                try { known = Baseline.Read(baselineFile); }
+                catch (AneCompat.Diagnostics.ModelReadException e) { return Fail(error, e.Message); }
+            }
+            if (failOnValue == FailOn.NewFinding && known is null)
+                return Fail(error, "--fail-on new-finding needs --baseline FILE (write one with: anecompat baseline MODEL… -o FILE)");
+            if (allTargets && (known is not null || failOnValue != FailOn.Status))
+                return Fail(error, "--baseline and --fail-on judge one target; choose one with --target");
+            if (known is not null && known.Target.Length > 0 && !string.Equals(known.Target, chip.Name, StringComparison.OrdinalIgnoreCase))
+                error.WriteLine($"anecompat: warning: the baseline was written for {known.Target}, this run is for {chip.Name}");
+            var gate = new GateSettings(failOnValue, known,
+                known is null ? Environment.CurrentDirectory : Path.GetDirectoryName(Path.GetFullPath(baselineFile!))!);
             var file = parse.GetValue(outputFile);
             var dir = parse.GetValue(logDir);
-            if (Directory.Exists(path) && !ModelLocator.IsModelFolder(path))
+            if (AneCompat.ModelCollection.IsCollection(path))
             {
                 if (allTargets || !FolderAnalysis.Formats.Contains(fmt))
-                    return Fail(error, $"a folder of models is written as {string.Join(", ", FolderAnalysis.Formats)} for one target; --target all needs a single model");
+                    return Fail(error, $"a folder or archive of models is written as {string.Join(", ", FolderAnalysis.Formats)} for one target; --target all needs a single model");
                 try
                 {
-                    return Verdict(FolderAnalysis.Run(path, chip, computeUnits, dir, fmt, file, output, error));
+                    return Verdict(FolderAnalysis.Run(path, chip, computeUnits, dir, fmt, file, output, error, locations, gate));
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -94,9 +131,17 @@ public static class AnalyzeCommand
                     var inputs = new[] { graph.SourcePath };
                     if (allTargets) return Verdict(RunMatrix(graph, computeUnits, fmt, file, dir, output, inputs));
                     var report = ReportBuilder.Analyze(graph, chip, computeUnits);
-                    Emit(file, output, fmt, report, inputs);
+                    var verdict = gate.Evaluate(new[] { report }, 0);
+                    var gateLine = gate.Line(verdict);
+                    if (fmt == "markdown")
+                        CommandOutput.WriteText(file, output, w => MarkdownReportWriter.Write(new[] { report }, Array.Empty<UnreadableModel>(), w,
+                            p => FindingKey.ModelKey(p, Environment.CurrentDirectory), gate.NewFindingTest(verdict), gateLine), inputs);
+                    else
+                        Emit(file, output, fmt, report, inputs, locations);
+                    WarnOutsideRoot(locations, error);
+                    if (gateLine is not null) error.WriteLine($"anecompat: {gateLine}");
                     if (!string.IsNullOrEmpty(dir)) LogDirWriter.Write(report, dir, inputs);
-                    return Verdict((int)report.Status);
+                    return Verdict(verdict.ExitCode);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -124,15 +169,22 @@ public static class AnalyzeCommand
         return (int)reports.Max(r => r.Status);
     }
 
-    private static void Emit(string? file, TextWriter output, string format, Report report, string[] inputs)
+    private static void Emit(string? file, TextWriter output, string format, Report report, string[] inputs, SarifLocations locations)
     {
         switch (format)
         {
             case "json": CommandOutput.WriteBytes(file, output, s => JsonReportWriter.Write(report, s), inputs); break;
-            case "sarif": CommandOutput.WriteBytes(file, output, s => SarifReportWriter.Write(report, s), inputs); break;
+            case "sarif": CommandOutput.WriteBytes(file, output, s => SarifReportWriter.Write(report, s, locations), inputs); break;
             case "html": CommandOutput.WriteBytes(file, output, s => HtmlReportWriter.Write(report, s), inputs); break;
             default: CommandOutput.WriteText(file, output, w => TextReportRenderer.Write(report, w), inputs); break;
         }
+    }
+
+    /// <summary>A model outside the SARIF root cannot be placed by code scanning: say so once, with the fix.</summary>
+    internal static void WarnOutsideRoot(SarifLocations locations, TextWriter error)
+    {
+        foreach (var path in locations.OutsideRoot.Distinct())
+            error.WriteLine($"anecompat: warning: {path} is outside the SARIF root {locations.Root}; code scanning cannot place its results (run from the checkout or pass --sarif-root)");
     }
 
     private static int Fail(TextWriter error, string message)

@@ -22,7 +22,7 @@ public static class MlModelFileCheck
         if (text.StartsWith("version https://git-lfs", StringComparison.Ordinal))
             throw new ModelReadException(path, "file is a Git LFS pointer, not the model; run 'git lfs pull' to fetch it");
         if (head[0] == (byte)'P' && n > 1 && head[1] == (byte)'K')
-            throw new ModelReadException(path, "file is a zip archive, not a Core ML model; unzip it first");
+            throw new ModelReadException(path, "file is a zip archive, not a Core ML model; anecompat reads the models inside an archive named .zip or .ipa (anecompat ARCHIVE)");
         // A Model message starts with field 1 (varint specificationVersion) or field 2 (description).
         if (head[0] != 0x08 && head[0] != 0x12)
             throw new ModelReadException(path, $"not a Core ML model: it starts with byte 0x{head[0]:X2}, not a specificationVersion or description field");

@@ -14,18 +14,19 @@ public static class ModelLocator
         if (string.IsNullOrWhiteSpace(path) || path.Contains('\0'))
             throw new ModelReadException(path.Length == 0 ? "(empty path)" : path.Replace("\0", "\\0"), "not a usable path");
         var full = System.IO.Path.GetFullPath(path);
-        if (File.Exists(full)) return LocateFile(full);
-        if (Directory.Exists(full))
+        var fs = ModelFileSystem.Current;
+        if (fs.FileExists(full)) return LocateFile(full);
+        if (fs.DirectoryExists(full))
         {
             if (IsPackage(full))
             {
-                PathConfinement.EnsureLinksStayInside(full);
+                fs.EnsureLinksStayInside(full);
                 var root = PackageManifest.ResolveRootModel(full);
                 return new ModelSource(full, ContainerKind.MlPackage, root, System.IO.Path.GetDirectoryName(root)!);
             }
             if (IsCompiledModel(full))
             {
-                PathConfinement.EnsureLinksStayInside(full);
+                fs.EnsureLinksStayInside(full);
                 return new ModelSource(full, ContainerKind.MlModelC, null, full);
             }
             throw new ModelReadException(full, "folder is not a model (no Manifest.json, coremldata.bin, model.mil or model.espresso.net); 'anecompat FOLDER' analyses every model inside a folder");
@@ -36,13 +37,16 @@ public static class ModelLocator
     /// <summary>A folder that is itself one model (a package or a compiled model), as opposed to a folder of models.</summary>
     public static bool IsModelFolder(string dir) => IsPackage(dir) || IsCompiledModel(dir);
 
-    private static bool IsPackage(string dir) => File.Exists(System.IO.Path.Combine(dir, "Manifest.json"));
+    private static bool IsPackage(string dir) => ModelFileSystem.Current.FileExists(System.IO.Path.Combine(dir, "Manifest.json"));
 
     /// <summary>A compiled model folder holds its description, a MIL program, an espresso net or compiled members.</summary>
-    public static bool IsCompiledModel(string dir) =>
-        File.Exists(System.IO.Path.Combine(dir, "coremldata.bin"))
-        || File.Exists(System.IO.Path.Combine(dir, "model.mil"))
-        || File.Exists(System.IO.Path.Combine(dir, "model.espresso.net"));
+    public static bool IsCompiledModel(string dir)
+    {
+        var fs = ModelFileSystem.Current;
+        return fs.FileExists(System.IO.Path.Combine(dir, "coremldata.bin"))
+            || fs.FileExists(System.IO.Path.Combine(dir, "model.mil"))
+            || fs.FileExists(System.IO.Path.Combine(dir, "model.espresso.net"));
+    }
 
     private static ModelSource LocateFile(string full)
     {
@@ -56,10 +60,13 @@ public static class ModelLocator
     }
 
     /// <summary>
-    /// Every model under a folder or app bundle: .mlmodel files, .mlpackage and .mlmodelc folders (a model folder is
-    /// not searched further). Symbolic links are not followed.
+    /// Every model under a folder, app bundle or archive (through <see cref="ModelFileSystem.Current"/>): .mlmodel
+    /// files, .mlpackage and .mlmodelc folders (a model folder is not searched further), in a stable order.
+    /// Symbolic links are followed when they stay inside the folder; a link to a model outside it is not followed
+    /// and is listed in <paramref name="refused"/> with the reason.
     /// </summary>
-    public static IReadOnlyList<string> FindModels(string folder) => Scan(folder).Models;
+    public static IReadOnlyList<string> FindModels(string folder, List<(string Path, string Problem)>? refused = null) =>
+        Scan(folder, refused).Models;
 
     /// <summary>What a folder scan found: the models, and the folders it could not list (reported, not skipped silently).</summary>
     public sealed record FolderScan(IReadOnlyList<string> Models, IReadOnlyList<UnreadableFolder> UnreadableFolders);
@@ -72,41 +79,68 @@ public static class ModelLocator
     /// <see cref="Limits.MaxFoldersVisited"/> folders (e.g. <c>anecompat /</c>) or <see cref="Limits.MaxModelsInFolder"/>
     /// models refuse the folder instead of walking on.
     /// </summary>
-    public static FolderScan Scan(string folder)
+    public static FolderScan Scan(string folder, List<(string Path, string Problem)>? refused = null)
     {
+        var fs = ModelFileSystem.Current;
         var found = new List<string>();
         var unreadable = new List<UnreadableFolder>();
         var pending = new Stack<string>();
-        var root = System.IO.Path.GetFullPath(folder);
-        pending.Push(root);
-        var visited = 0;
+        var top = System.IO.Path.GetFullPath(folder);
+        var onDisk = fs is DirectoryFileSystem;
+        var realTop = onDisk ? PathConfinement.RealPath(top) : top;
+        var visited = new HashSet<string>(StringComparer.Ordinal) { realTop };
+        var folders = 0;
+        pending.Push(top);
         while (pending.Count > 0)
         {
             var dir = pending.Pop();
-            if (++visited > Limits.MaxFoldersVisited)
-                throw new ModelReadException(root, $"more than {Limits.MaxFoldersVisited} folders under this folder; point anecompat at the folder that holds the models");
-            IEnumerable<FileSystemInfo> entries;
-            try { entries = new DirectoryInfo(dir).EnumerateFileSystemInfos().OrderBy(e => e.Name, StringComparer.Ordinal).ToList(); }
+            if (++folders > Limits.MaxFoldersVisited)
+                throw new ModelReadException(top, $"more than {Limits.MaxFoldersVisited} folders under this folder; point anecompat at the folder that holds the models");
+            IReadOnlyList<ModelFileEntry> entries;
+            try { entries = fs.Enumerate(dir); }
             catch (UnauthorizedAccessException) { unreadable.Add(new UnreadableFolder(dir, "cannot list this folder: permission denied")); continue; }
             catch (IOException e) { unreadable.Add(new UnreadableFolder(dir, $"cannot list this folder: {e.Message}")); continue; }
             var subdirs = new List<string>();
             foreach (var e in entries)
             {
-                if (e.LinkTarget is not null) continue;
-                if (e is DirectoryInfo d)
+                var isDirectory = e.IsDirectory;
+                if (e.LinkTarget is not null)
                 {
-                    if (IsPackage(d.FullName) || d.Name.EndsWith(".mlmodelc", StringComparison.OrdinalIgnoreCase) && IsCompiledModel(d.FullName))
-                        found.Add(d.FullName);
+                    var real = PathConfinement.RealPath(e.FullPath);
+                    if (!IsUnder(realTop, real))
+                    {
+                        if (LooksLikeModel(e.Name) || LooksLikeModel(real))
+                            refused?.Add((e.FullPath, $"symbolic link to {real}, outside {top}; not followed"));
+                        continue;
+                    }
+                    isDirectory = Directory.Exists(real);
+                    if (!isDirectory && !File.Exists(real)) continue;  // dangling
+                    if (isDirectory && !visited.Add(real)) continue;   // a loop, or a folder seen already
+                }
+                if (isDirectory)
+                {
+                    if (IsPackage(e.FullPath) || e.Name.EndsWith(".mlmodelc", StringComparison.OrdinalIgnoreCase) && IsCompiledModel(e.FullPath))
+                        found.Add(e.FullPath);
                     else
-                        subdirs.Add(d.FullName);
+                        subdirs.Add(e.FullPath);
                 }
                 else if (e.Name.EndsWith(".mlmodel", StringComparison.OrdinalIgnoreCase))
-                    found.Add(e.FullName);
+                    found.Add(e.FullPath);
                 if (found.Count > Limits.MaxModelsInFolder)
                     throw new ModelReadException(folder, $"more than {Limits.MaxModelsInFolder} models under this folder");
             }
             for (var i = subdirs.Count - 1; i >= 0; i--) pending.Push(subdirs[i]);
         }
         return new FolderScan(found, unreadable);
+    }
+
+    private static bool LooksLikeModel(string name) =>
+        name.EndsWith(".mlmodel", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".mlpackage", StringComparison.OrdinalIgnoreCase)
+        || name.EndsWith(".mlmodelc", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsUnder(string root, string path)
+    {
+        var r = root.TrimEnd(System.IO.Path.DirectorySeparatorChar) + System.IO.Path.DirectorySeparatorChar;
+        return path == root.TrimEnd(System.IO.Path.DirectorySeparatorChar) || path.StartsWith(r, StringComparison.Ordinal);
     }
 }

@@ -54,7 +54,7 @@ public static class PackageManifest
             // Data/ itself must not lead out, or everything confined under it would be outside the package.
             var dataDir = PathConfinement.Resolve(packageDir, "Data", "the package's Data folder");
             var modelPath = PathConfinement.Resolve(dataDir, relative, "Manifest.json path");
-            if (!File.Exists(modelPath))
+            if (!ModelFiles.Exists(modelPath))
                 throw new ModelReadException(manifestPath, $"root model '{SafeText.Quote(relative)}' named in Manifest.json does not exist under Data/");
             return modelPath;
         }

@@ -68,4 +68,18 @@ public static class Limits
     public const int MaxPathComponents = 256;
     /// <summary>Symbolic links followed while resolving one path before it counts as a loop (the kernel's ELOOP bound).</summary>
     public const int MaxLinkHops = 40;
+
+    // Archives (.zip, .ipa) are read in place; these bound what a hostile archive can make us inflate or list.
+    /// <summary>Entries of one archive.</summary>
+    public const int MaxArchiveEntries = 50_000;
+    /// <summary>Bytes of an archive's central directory (the entry list), checked before it is parsed.</summary>
+    public const long MaxArchiveDirectoryBytes = 64L * 1024 * 1024;
+    /// <summary>Uncompressed size of one archive entry.</summary>
+    public const long MaxArchiveEntryBytes = 4L * 1024 * 1024 * 1024;
+    /// <summary>Uncompressed size of all entries of one archive together.</summary>
+    public const long MaxArchiveTotalBytes = 32L * 1024 * 1024 * 1024;
+    /// <summary>Uncompressed-to-compressed ratio above which an entry is taken for a zip bomb (model files compress far less).</summary>
+    public const int MaxArchiveCompressionRatio = 200;
+    /// <summary>Entries smaller than this are not judged by their ratio (small text files compress very well).</summary>
+    public const long ArchiveRatioFloorBytes = 1024 * 1024;
 }

@@ -53,6 +53,9 @@ public sealed class Op
     /// <summary>Nested blocks (MIL cond/while_loop, NN branch/loop bodies).</summary>
     public List<Block> Blocks { get; } = new();
 
+    /// <summary>1-based line of the op's statement in a text model file (model.mil); null for binary formats. SARIF regions point there.</summary>
+    public int? SourceLine { get; init; }
+
     /// <summary>Bytes of weights this op carries or references (never read, only counted).</summary>
     public long WeightBytes { get; set; }
 

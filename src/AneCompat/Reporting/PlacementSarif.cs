@@ -35,6 +35,7 @@ internal static class PlacementSarif
         w.WriteString("text", "Fix: give the ANE more work per call (batch inputs, merge small models), or accept CPU placement for small "
             + "models; check Core ML's own plan on a Mac with `anecompat plan-script` and `anecompat compare`. Effect: placement. Confidence: C/G.");
         w.WriteEndObject();
+        w.WriteString("helpUri", SarifReportWriter.HelpUri(Rules.Catalog.RuleCatalog.Default.Find(id)?.Section));
         w.WriteStartObject("defaultConfiguration");
         w.WriteString("level", "warning");
         w.WriteEndObject();

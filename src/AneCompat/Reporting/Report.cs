@@ -35,6 +35,12 @@ public sealed record ReportOp(
     OpCost Cost,
     IReadOnlyList<Finding> Findings)
 {
+    /// <summary>1-based line of the op in a text model file (model.mil), when the format has lines.</summary>
+    public int? SourceLine { get; init; }
+
+    /// <summary>The pipeline member the op belongs to (<c>""</c> for the root model, <c>models[1]</c>), from its origin.</summary>
+    public string SourceMember { get; init; } = "";
+
     /// <summary>The placement cost model's balance for the op's region (placement confidence); null when cost did not judge it.</summary>
     public RegionEstimate? Region { get; init; }
 

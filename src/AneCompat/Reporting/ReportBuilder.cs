@@ -33,6 +33,8 @@ public static class ReportBuilder
         {
             Inputs = dataflow.InputsOf(p.Op),
             Parent = dataflow.ParentOf(p.Op),
+            SourceLine = p.Op.SourceLine,
+            SourceMember = p.Op.Origin.Member,
             Region = p.Region,
         }).ToArray();
         var modelFindings = analysis.ModelLevel.ToArray();

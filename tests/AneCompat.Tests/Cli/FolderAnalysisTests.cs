@@ -145,8 +145,9 @@ public class FolderAnalysisTests
     {
         using var t = new TempDir();
         var app = MixedApp(t);
-        var r = CliRunner.Run(app, "--format", "sarif");
+        var r = CliRunner.Run(app, "--format", "sarif", "--sarif-root", t.Path);
         Assert.Equal(3, r.ExitCode);
+        SarifValidator.AssertValid(r.Stdout);
         using var doc = JsonDocument.Parse(r.Stdout);
         var root = doc.RootElement;
         Assert.Equal("2.1.0", root.GetProperty("version").GetString());
@@ -160,8 +161,9 @@ public class FolderAnalysisTests
         Assert.Contains(SarifReportWriter.ReadErrorRuleId, ruleIds);
 
         var artifacts = run.GetProperty("artifacts").EnumerateArray().Select(a => a.GetProperty("location").GetProperty("uri").GetString()!).ToList();
-        string Uri(string relative) => SarifReportWriter.ArtifactUri(Path.Combine(app, relative), Environment.CurrentDirectory);
-        foreach (var m in new[] { "Models/Pose.mlmodel", "Swish.mlmodel", "Argmax.mlmodelc", "broken.mlmodel" })
+        var appUri = SarifLocations.RelativeUri(Path.GetRelativePath(t.Path, app));
+        string Uri(string relative) => $"{appUri}/{relative}";
+        foreach (var m in new[] { "Models/Pose.mlmodel", "Swish.mlmodel", "Argmax.mlmodelc/model.mil", "broken.mlmodel" })
             Assert.Contains(Uri(m), artifacts);
 
         var results = run.GetProperty("results").EnumerateArray().ToList();
@@ -206,6 +208,7 @@ public class FolderAnalysisTests
         Assert.Equal(new[] { "folder.json", "folder.sarif", "folder.txt" }, Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray());
         using (var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(outDir, "folder.json"))))
             Assert.Equal(3, doc.RootElement.GetProperty("models").GetArrayLength());
+        SarifValidator.AssertValid(File.ReadAllText(Path.Combine(outDir, "folder.sarif")));
         using (var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(outDir, "folder.sarif"))))
             Assert.Equal("2.1.0", doc.RootElement.GetProperty("version").GetString());
         var lines = File.ReadAllLines(Path.Combine(outDir, "folder.txt"));

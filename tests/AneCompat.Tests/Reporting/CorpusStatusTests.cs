@@ -91,6 +91,7 @@ public class CorpusStatusTests
             Assert.Equal(1, code);
             Assert.StartsWith("1 partially compatible", stdout.ToString());
             Assert.All(LogDirWriter.FileNames, f => Assert.True(File.Exists(Path.Combine(dir, f)), f));
+            SarifValidator.AssertValid(File.ReadAllText(Path.Combine(dir, "report.sarif")));
         }
         finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
     }

@@ -56,7 +56,9 @@ public class ReportRendererTests
     public void SarifHasTheRequired210Fields()
     {
         var report = SampleReports.ConvCustomConv();
-        using var doc = Parse(s => SarifReportWriter.Write(report, s, "models/test.mlpackage"));
+        var sarifRoot = Path.GetDirectoryName(Path.GetFullPath(report.Model.Path))!;
+        using var doc = Parse(s => SarifReportWriter.Write(report, s, sarifRoot));
+        SarifValidator.AssertValid(doc.RootElement.GetRawText());
         var root = doc.RootElement;
         Assert.Equal("2.1.0", root.GetProperty("version").GetString());
         Assert.Contains("sarif-2.1.0", root.GetProperty("$schema").GetString());
@@ -70,7 +72,7 @@ public class ReportRendererTests
             Assert.False(string.IsNullOrWhiteSpace(r.GetProperty("name").GetString()));
             foreach (var field in new[] { "shortDescription", "fullDescription", "help" })
                 Assert.False(string.IsNullOrWhiteSpace(r.GetProperty(field).GetProperty("text").GetString()));
-            Assert.False(r.TryGetProperty("helpUri", out _));
+            Assert.StartsWith(SarifReportWriter.RulesDocUri, r.GetProperty("helpUri").GetString());
         }
         var results = run.GetProperty("results").EnumerateArray().ToArray();
         Assert.Equal(3, results.Length); // one per finding
@@ -78,17 +80,22 @@ public class ReportRendererTests
         Assert.Equal("error", custom.GetProperty("level").GetString());
         Assert.False(string.IsNullOrWhiteSpace(custom.GetProperty("message").GetProperty("text").GetString()));
         var location = custom.GetProperty("locations")[0];
-        Assert.Equal("models/test.mlpackage", location.GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString());
+        var expected = SarifLocations.RelativeUri(Path.GetRelativePath(sarifRoot, Path.GetFullPath(report.Model.Path)));
+        Assert.Equal(expected, location.GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString());
+        Assert.Equal(1, location.GetProperty("physicalLocation").GetProperty("region").GetProperty("startLine").GetInt32());
         Assert.Equal("s1_op", location.GetProperty("logicalLocations")[0].GetProperty("name").GetString());
         Assert.Equal("main/s1_op", location.GetProperty("logicalLocations")[0].GetProperty("fullyQualifiedName").GetString());
         Assert.Equal("warning", results.Single(r => r.GetProperty("ruleId").GetString() == "CONV-KW").GetProperty("level").GetString());
     }
 
     [Fact]
-    public void SarifUriIsRelativeInsideTheWorkingFolderAndAFileUriOutside()
+    public void SarifUriIsRelativeToTheRootInsideItAndClimbsOutsideItNeverAFileUri()
     {
-        Assert.Equal("models/a%20b.mlmodel", SarifReportWriter.ArtifactUri("/repo/models/a b.mlmodel", "/repo"));
-        Assert.Equal("file:///elsewhere/m.mlmodel", SarifReportWriter.ArtifactUri("/elsewhere/m.mlmodel", "/repo"));
+        var locations = new SarifLocations("/repo");
+        Assert.Equal("models/a%20b%23c%25.mlmodel", locations.UriForFile("/repo/models/a b#c%.mlmodel"));
+        Assert.Empty(locations.OutsideRoot);
+        Assert.Equal("../elsewhere/m.mlmodel", locations.UriForFile("/elsewhere/m.mlmodel"));
+        Assert.Equal(new[] { "/elsewhere/m.mlmodel" }, locations.OutsideRoot);
     }
 
     [Fact]
@@ -156,6 +163,7 @@ public class ReportRendererTests
             Assert.Contains("  in c1 from segment 0 (2097152 bytes)", segments);
             using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dir, "report.json")));
             Assert.Empty(Schema().Validate(json.RootElement));
+            SarifValidator.AssertValid(File.ReadAllText(Path.Combine(dir, "report.sarif")));
         }
         finally { Directory.Delete(dir, true); }
     }

@@ -16,7 +16,7 @@ public sealed class MilBlobReader : IDisposable
 
     private readonly string _modelPathRoot;
     private readonly List<ReadWarning> _warnings;
-    private readonly Dictionary<string, FileStream?> _open = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Stream?> _open = new(StringComparer.Ordinal);
     private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
 
     /// <param name="modelPathRoot">The folder <c>@model_path</c> stands for (the folder of model.mlmodel or the .mlmodelc).</param>
@@ -62,12 +62,12 @@ public sealed class MilBlobReader : IDisposable
         return PathConfinement.Resolve(_modelPathRoot, relative, "weight file reference");
     }
 
-    private FileStream? Open(string? path, string fileName)
+    private Stream? Open(string? path, string fileName)
     {
         if (path is null) return null;
         if (_open.TryGetValue(path, out var s)) return s;
-        FileStream? stream = null;
-        if (File.Exists(path))
+        Stream? stream = null;
+        if (ModelFiles.Exists(path))
         {
             try
             {
@@ -92,7 +92,7 @@ public sealed class MilBlobReader : IDisposable
         return stream;
     }
 
-    private static void CheckStorageHeader(FileStream stream, string path)
+    private static void CheckStorageHeader(Stream stream, string path)
     {
         if (stream.Length < RecordSize)
             throw new ModelReadException(path, $"weight file is {stream.Length} bytes, shorter than its 64-byte header");

@@ -38,9 +38,9 @@ public static class CompiledModelDecoder
             throw new ModelReadException(dir, $"compiled pipelines nest deeper than {Limits.MaxPipelineDepth} levels");
         var coremlPath = Path.Combine(dir, CoreMLDataFile);
         var milPath = Path.Combine(dir, MilFile);
-        var hasCoreML = File.Exists(coremlPath);
-        var hasMil = File.Exists(milPath);
-        var hasEspresso = File.Exists(Path.Combine(dir, EspressoNetDecoder.NetFile));
+        var hasCoreML = ModelFiles.Exists(coremlPath);
+        var hasMil = ModelFiles.Exists(milPath);
+        var hasEspresso = ModelFiles.Exists(Path.Combine(dir, EspressoNetDecoder.NetFile));
         if (!hasCoreML && !hasMil && !hasEspresso)
             throw new ModelReadException(dir, "compiled model folder has none of coremldata.bin, model.mil, model.espresso.net");
 
@@ -51,7 +51,7 @@ public static class CompiledModelDecoder
         // Only the top folder carries metadata.json (pipeline members do not), and apps sometimes strip it.
         var metadataPath = Path.Combine(dir, MetadataFile);
         CompiledMetadata? meta = null;
-        if (File.Exists(metadataPath)) meta = CompiledMetadataDecoder.Read(metadataPath);
+        if (ModelFiles.Exists(metadataPath)) meta = CompiledMetadataDecoder.Read(metadataPath);
         else if (depth == 0) warnings.Add(new ReadWarning("metadata-json-missing", $"{metadataPath} is missing: no op histogram, precision or availability summary"));
 
         var (modelType, family) = TypeOf(data, meta, hasMil, hasEspresso);
@@ -77,7 +77,7 @@ public static class CompiledModelDecoder
             ModelType = modelType,
             Family = family,
             SpecificationVersion = data is { SpecificationVersion: > 0 } ? data.SpecificationVersion : meta?.SpecificationVersion ?? 0,
-            IsUpdatable = data?.Specification?.IsUpdatable == true || meta?.IsUpdatable == true || Directory.Exists(Path.Combine(dir, UpdateParametersFolder)),
+            IsUpdatable = data?.Specification?.IsUpdatable == true || meta?.IsUpdatable == true || ModelFiles.DirectoryExists(Path.Combine(dir, UpdateParametersFolder)),
             Interface = iface,
         };
         node.Functions.AddRange(functions);
@@ -100,7 +100,7 @@ public static class CompiledModelDecoder
     private static IEnumerable<ModelNode> DecodeMembers(string dir, string nodePath, List<ReadWarning> warnings, IDictionary<string, string> metadata, int depth)
     {
         var members = new List<ModelNode>();
-        for (var i = 0; Directory.Exists(Path.Combine(dir, $"model{i}")); i++)
+        for (var i = 0; ModelFiles.DirectoryExists(Path.Combine(dir, $"model{i}")); i++)
         {
             if (i >= Limits.MaxPipelineMembers)
                 throw new ModelReadException(dir, $"compiled pipeline has more than {Limits.MaxPipelineMembers} members");
@@ -136,13 +136,13 @@ public static class CompiledModelDecoder
         foreach (var relative in NeuralNetworkSideRecords)
         {
             var path = Path.Combine(dir, relative);
-            if (!File.Exists(path)) continue;
-            var length = new FileInfo(path).Length;
+            if (!ModelFiles.Exists(path)) continue;
+            var length = ModelFiles.Length(path);
             // Never opened when empty: an empty side record (or a FIFO in its place) is just reported.
             var allZero = length == 0 || ModelFiles.ReadAllBytes(path, Limits.MaxCoreMLDataBytes, relative).All(b => b == 0);
             node.Properties[relative] = allZero ? $"{length} bytes, all zero" : $"{length} bytes (undocumented, not decoded)";
         }
-        if (Directory.Exists(Path.Combine(dir, UpdateParametersFolder)))
+        if (ModelFiles.DirectoryExists(Path.Combine(dir, UpdateParametersFolder)))
             node.Properties[UpdateParametersFolder] = "present (on-device training parameters)";
     }
 

@@ -54,7 +54,7 @@ public static class EspressoNetDecoder
     private static Dictionary<string, TensorShape> ReadShapes(string dir, List<ReadWarning> warnings)
     {
         var path = Path.Combine(dir, ShapeFile);
-        if (File.Exists(path)) return EspressoShapes.Read(path);
+        if (ModelFiles.Exists(path)) return EspressoShapes.Read(path);
         warnings.Add(new ReadWarning("espresso-shape-missing", $"{path} is missing: blob shapes are unknown"));
         return new Dictionary<string, TensorShape>(StringComparer.Ordinal);
     }
@@ -63,7 +63,7 @@ public static class EspressoNetDecoder
     private static Dictionary<ulong, long>? ReadWeightTable(string dir, string? storage, List<ReadWarning> warnings)
     {
         var path = PathConfinement.Resolve(dir, string.IsNullOrEmpty(storage) ? DefaultWeightsFile : storage, "espresso 'storage'");
-        if (File.Exists(path)) return EspressoWeightsTable.Read(path, warnings);
+        if (ModelFiles.Exists(path)) return EspressoWeightsTable.Read(path, warnings);
         warnings.Add(new ReadWarning("espresso-weights-missing", $"{path} is missing: weight sizes are unknown (the graph is complete, but Core ML could not load this model)"));
         return null;
     }

@@ -16,10 +16,10 @@ public static class MilTextDecoder
     {
         try
         {
-            var info = new FileInfo(milPath);
-            if (!info.Exists) throw new ModelReadException(milPath, "model.mil does not exist");
-            if (info.Length > Limits.MaxMilTextBytes)
-                throw new ModelReadException(milPath, $"model.mil is {info.Length} bytes, over the {Limits.MaxMilTextBytes}-byte limit");
+            if (!ModelFiles.Exists(milPath)) throw new ModelReadException(milPath, "model.mil does not exist");
+            var length = ModelFiles.Length(milPath);
+            if (length > Limits.MaxMilTextBytes)
+                throw new ModelReadException(milPath, $"model.mil is {length} bytes, over the {Limits.MaxMilTextBytes}-byte limit");
             using var reader = new StreamReader(ModelFiles.OpenRead(milPath), new UTF8Encoding(false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: true);
             using var blobs = new MilBlobReader(modelPathRoot, warnings);
             var parser = new MilTextParser(new MilTokenizer(reader, milPath), blobs, functionPrefix);

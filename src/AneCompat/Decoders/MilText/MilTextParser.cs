@@ -142,6 +142,7 @@ internal sealed class MilTextParser
         {
             Kind = MilOpKind.Canonical(opToken.Text), Source = opToken.Text, Name = name, Opset = _opset, Function = _function,
             Origin = new OpOrigin(OpSourceFormat.MilText, OpOrigin.MemberOf(_functionPrefix), _functionName, path, index, name),
+            SourceLine = first.Line,
         };
         op.Inputs.AddRange(inputs);
         op.Inputs.AddRange(attributeInputs);
