@@ -31,6 +31,37 @@ internal static class Commands
         return 0;
     }
 
+    /// <summary>
+    /// <c>make-program --ops N OUT.mlpackage</c>: an ML program of N ops (a chain of fp16 relu / sigmoid / tanh / add,
+    /// each add also taking the value two steps back, on a [1,64,32,32] tensor), for the read-and-analyse scaling
+    /// figures (10k → 100k ops) in docs/performance.md.
+    /// </summary>
+    public static int MakeProgram(string[] args)
+    {
+        if (args.Length != 3 || args[0] != "--ops" || !int.TryParse(args[1], out var count) || count < 1)
+            return Usage("make-program --ops N OUT.mlpackage");
+        var watch = Stopwatch.StartNew();
+        var type = MilTypes.Tensor(AneCompat.Schema.Mil.DataType.Float16, 1, 64, 32, 32);
+        var kinds = new[] { "relu", "sigmoid", "tanh", "add" };
+        new MlProgramBuilder().Function("main", f =>
+        {
+            f.Input("x", type);
+            var previous = "x";
+            var before = "x";
+            for (var i = 0; i < count; i++)
+            {
+                var kind = kinds[i % kinds.Length];
+                var inputs = kind == "add" ? new MilInputs { ["x"] = previous, ["y"] = before } : new MilInputs { ["x"] = previous };
+                var name = $"v{i}";
+                f.Op(kind, inputs, name, type);
+                (before, previous) = (previous, name);
+            }
+            f.Output(previous);
+        }).WritePackage(args[2], replaceExisting: true);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {args[2]}: {count} ops in {watch.Elapsed.TotalSeconds:F1} s"));
+        return 0;
+    }
+
     /// <summary><c>measure PATH</c>: reads a model once with ModelReader.Read and prints time and peak memory.</summary>
     public static int Measure(string[] args)
     {

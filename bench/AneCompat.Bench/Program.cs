@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
 {
     "make-sample" => Commands.MakeSample(args[1..]),
     "make-large" => Commands.MakeLarge(args[1..]),
+    "make-program" => Commands.MakeProgram(args[1..]),
     "measure" => Commands.Measure(args[1..]),
     "make-many-ops" => ManyOps.Make(args[1..]),
     "measure-pipeline" => ManyOps.Measure(args[1..]),

@@ -20,7 +20,7 @@ ANECompatStatus_InputError = 5
 ANECompatStatus_PredictError = 6
 ANECompatStatus_OtherError = 7
 
-__all__ = ["test_ane_compatibility_coreml_model", "analyze", "AneCompatError"]
+__all__ = ["test_ane_compatibility_coreml_model", "analyze", "AneCompatError", "cli_command"]
 
 
 class AneCompatError(ValueError):
@@ -31,20 +31,54 @@ class AneCompatError(ValueError):
         self.status = status
 
 
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+#: Where a native binary placed in the package by the documented build step lives (python/README.md).
+BUNDLED_DIR = os.path.join(_PACKAGE_DIR, "bin")
+
+NOT_FOUND = (
+    "cannot find the anecompat command line. Do one of: "
+    "(1) dotnet tool install -g anecompat (puts `anecompat` on PATH); "
+    "(2) set ANECOMPAT_CLI to an anecompat executable or AneCompat.Cli.dll; "
+    "(3) build the native binary into this package before installing it: "
+    "dotnet publish src/AneCompat.Cli -c Release -r linux-x64 -p:PublishAot=true -o python/anecompat/bin "
+    "&& pip install ./python"
+)
+
+
+def _bundled():
+    for name in ("anecompat", "AneCompat.Cli", "anecompat.exe", "AneCompat.Cli.exe"):
+        path = os.path.join(BUNDLED_DIR, name)
+        if os.path.isfile(path) and os.access(path, os.X_OK):
+            return path
+    return None
+
+
 def _command():
-    """How to start the CLI: $ANECOMPAT_CLI, an ``anecompat`` on PATH, or this repository's build."""
+    """How to start the CLI: $ANECOMPAT_CLI, a native binary bundled in the package, ``anecompat`` on PATH, or
+    (in a source checkout) the repository's own build; otherwise an error that says what to do."""
     explicit = os.environ.get("ANECOMPAT_CLI")
     if explicit:
+        if not os.path.exists(explicit) and not shutil.which(explicit):
+            raise AneCompatError(f"ANECOMPAT_CLI names {explicit}, which does not exist. " + NOT_FOUND, 7)
         return ["dotnet", explicit] if explicit.endswith(".dll") else [explicit]
+    bundled = _bundled()
+    if bundled:
+        return [bundled]
     on_path = shutil.which("anecompat")
     if on_path:
         return [on_path]
-    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    repo = os.path.dirname(os.path.dirname(_PACKAGE_DIR))
     builds = sorted(glob(os.path.join(repo, "src", "AneCompat.Cli", "bin", "*", "net*", "AneCompat.Cli.dll")),
                     key=os.path.getmtime, reverse=True)
-    if builds:
+    if builds and shutil.which("dotnet"):
         return ["dotnet", builds[0]]
-    raise AneCompatError("cannot find the anecompat command: set ANECOMPAT_CLI or build src/AneCompat.Cli", 7)
+    raise AneCompatError(NOT_FOUND, 7)
+
+
+def cli_command():
+    """The command line this package will run (a list of strings), or raises AneCompatError saying how to get one."""
+    return list(_command())
 
 
 def _model_path(mlmodel_or_path):

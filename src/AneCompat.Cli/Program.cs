@@ -23,6 +23,7 @@ public static class Cli
         root.Subcommands.Add(PlanScriptCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
         AnalyzeCommand.Configure(root);
+        Help.HelpLayout.Apply(root);
         return root;
     }
 
@@ -33,10 +34,10 @@ public static class Cli
             var root = BuildRoot();
             var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
             var parse = root.Parse(args);
-            if (parse.Errors.Count > 0)
+            if (parse.Action is not { ClearsParseErrors: true } && UsageErrors.Find(parse, args) is { } usage)
             {
                 // Bad arguments exit 5, never System.CommandLine's default 1, which means "partially compatible" here.
-                foreach (var e in parse.Errors) stderr.WriteLine($"anecompat: {e.Message}");
+                stderr.WriteLine($"anecompat: {usage}");
                 return ExitCodes.InputError;
             }
             return parse.Invoke(config);

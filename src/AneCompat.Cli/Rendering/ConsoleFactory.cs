@@ -12,6 +12,10 @@ public static class ConsoleFactory
         ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected
         && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
 
+    /// <summary>$COLUMNS when it is a sensible width (40–1000), else null.</summary>
+    public static int? Columns() =>
+        int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var c) && c is >= 40 and <= 1000 ? c : null;
+
     public static IAnsiConsole Create(TextWriter writer)
     {
         var color = ShouldUseColor(writer);
@@ -22,8 +26,10 @@ public static class ConsoleFactory
             Interactive = InteractionSupport.No,
             Out = new AnsiConsoleOutput(writer),
         });
-        // A pipe or file has no width; keep tables readable instead of Spectre's 80-column fallback.
-        if (!color) console.Profile.Width = 140;
+        // A pipe or file has no width of its own: $COLUMNS when the user gives one, else 140 (wider than Spectre's
+        // 80-column fallback, so tables stay readable in CI logs).
+        if (Columns() is int columns) console.Profile.Width = columns;
+        else if (!color) console.Profile.Width = 140;
         return console;
     }
 }

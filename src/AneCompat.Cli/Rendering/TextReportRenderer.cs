@@ -38,9 +38,14 @@ public static class TextReportRenderer
             console.Write(t);
         }
 
-        if (r.Rules.Count > 0)
+        if (r.Rules.Count > 0 && console.Profile.Width < WideTable)
+            WriteFindingList(r, console);
+        else if (r.Rules.Count > 0)
         {
-            var t = new Table().Title("Findings by rule").AddColumns("rule", "effect", "conf.", "count", "ops", "what", "fix");
+            // Rule ids and effects are never broken across lines (a reader greps and copies them); prose columns wrap.
+            var t = new Table().Title("Findings by rule")
+                .AddColumns(new TableColumn("rule").NoWrap(), new TableColumn("effect").NoWrap(), new TableColumn("conf.").NoWrap(),
+                    new TableColumn("count"), new TableColumn("ops"), new TableColumn("what"), new TableColumn("fix"));
             foreach (var rule in r.Rules)
             {
                 var ops = rule.OpIndices.Count == 0 ? "model" : string.Join(", ", rule.OpIndices.Take(5).Select(i => "#" + i)) + (rule.OpIndices.Count > 5 ? ", …" : "");
@@ -52,6 +57,32 @@ public static class TextReportRenderer
 
         foreach (var n in r.Notes) console.WriteLine("note: " + SafeText.Escape(n));
         foreach (var w in r.Warnings) console.WriteLine($"warning: {w.Code}: {SafeText.Escape(w.Message)}");
+    }
+
+    /// <summary>Below this width the findings table's prose columns would wrap a few letters a line: a list instead.</summary>
+    private const int WideTable = 120;
+
+    /// <summary>
+    /// Findings at a narrow width (an 80-column terminal, COLUMNS=80): one heading line per rule — id, effect,
+    /// confidence, count, ops, never broken — then what and fix, wrapped and indented.
+    /// </summary>
+    private static void WriteFindingList(Report r, IAnsiConsole console)
+    {
+        var width = console.Profile.Width;
+        console.WriteLine("Findings by rule");
+        foreach (var rule in r.Rules)
+        {
+            var ops = rule.OpIndices.Count == 0 ? "model" : string.Join(", ", rule.OpIndices.Take(5).Select(i => "#" + i)) + (rule.OpIndices.Count > 5 ? ", …" : "");
+            console.WriteLine($"{rule.RuleId}  {rule.Effect.Label()}  conf. {rule.Confidence.Label()}  ×{rule.Count}  {ops}");
+            Indented(console, "what: ", rule.Message, width);
+            if (!string.IsNullOrEmpty(rule.Fix)) Indented(console, "fix:  ", rule.Fix, width);
+        }
+    }
+
+    private static void Indented(IAnsiConsole console, string label, string text, int width)
+    {
+        var lines = Help.HelpLayout.Wrap(text, Math.Max(20, width - 10));
+        for (var i = 0; i < lines.Count; i++) console.WriteLine((i == 0 ? "    " + label : "          ") + lines[i]);
     }
 
     /// <summary>The matrix for <c>--target all</c>: one row per chip.</summary>

@@ -158,12 +158,36 @@ public static class GraphJsonWriter
             foreach (var kv in op.Attributes.OrderBy(k => k.Key, StringComparer.Ordinal))
             {
                 j.WritePropertyName(kv.Key);
-                JsonSerializer.Serialize(j, kv.Value, kv.Value.GetType(), JsonNumbers.Options);
+                WriteAttributeValue(j, kv.Value);
             }
             j.WriteEndObject();
         }
         if (op.WeightBytes > 0) j.WriteNumber("weightBytes", op.WeightBytes);
         if (op.Blocks.Count > 0) j.WriteNumber("blocks", op.Blocks.Count);
         j.WriteEndObject();
+    }
+
+    /// <summary>
+    /// One attribute value, by its type (<see cref="Op.Attributes"/> holds long, double, bool, string and arrays of
+    /// them) — written field by field rather than through JsonSerializer's reflection, so the NativeAOT build writes
+    /// the same. A non-finite double is written as JsonNumbers documents it.
+    /// </summary>
+    private static void WriteAttributeValue(Utf8JsonWriter j, object value)
+    {
+        switch (value)
+        {
+            case long l: j.WriteNumberValue(l); break;
+            case int i: j.WriteNumberValue(i); break;
+            case double d: JsonNumbers.WriteValue(j, d); break;
+            case float f: JsonNumbers.WriteValue(j, f); break;
+            case bool b: j.WriteBooleanValue(b); break;
+            case string s: j.WriteStringValue(s); break;
+            case System.Collections.IEnumerable items:
+                j.WriteStartArray();
+                foreach (var item in items) if (item is not null) WriteAttributeValue(j, item); else j.WriteNullValue();
+                j.WriteEndArray();
+                break;
+            default: j.WriteStringValue(value.ToString()); break;
+        }
     }
 }

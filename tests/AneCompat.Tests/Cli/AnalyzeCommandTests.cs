@@ -1,3 +1,4 @@
+using AneCompat.Tests.Support;
 using AneCompat.Targets;
 
 namespace AneCompat.Tests.Cli;
@@ -6,10 +7,8 @@ public class AnalyzeCommandTests
 {
     private static (int Code, string Out, string Err) Run(params string[] args)
     {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = AneCompat.Cli.Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
+        var r = CliRunner.Run(args);
+        return (r.ExitCode, r.Stdout, r.Stderr);
     }
 
     private static string AnyPath => Path.Combine(Path.GetTempPath(), "no-such-model-" + Guid.NewGuid().ToString("N") + ".mlmodel");
@@ -58,8 +57,9 @@ public class AnalyzeCommandTests
     [Fact]
     public void HelpStatesTheDefaultTargetAndTheChoices()
     {
-        var (code, output, _) = Run("--help");
+        var (code, wrapped, _) = Run("--help");
         Assert.Equal(0, code);
+        var output = string.Join(' ', wrapped.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries)); // help wraps at the width
         Assert.Contains($"Default: {ChipProfiles.DefaultName}", output);
         Assert.Contains("cpu-and-ne", output);
         Assert.Contains("sarif", output);

@@ -10,7 +10,7 @@ namespace AneCompat.Tests.Cli;
 /// </summary>
 public class FolderAnalysisTests
 {
-    [Fact]
+    [CorpusFact]
     public void AnalysesEveryModelAndExitsWithTheWorstCode()
     {
         using var t = new TempDir();
@@ -30,7 +30,7 @@ public class FolderAnalysisTests
         Assert.Equal(2, r.ExitCode);
     }
 
-    [Fact]
+    [CorpusFact]
     public void AnUnreadableModelIsListedAndMakesTheExitCode3()
     {
         using var t = new TempDir();
@@ -72,7 +72,7 @@ public class FolderAnalysisTests
     private static MiniJsonSchema Schema() =>
         new(JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Corpus.RepoRoot, "docs", "report-schema.json"))).RootElement);
 
-    [Fact]
+    [CorpusFact]
     public void JsonIsOneDocumentWithEveryModelsReportTheUnreadableOneAndASummary()
     {
         using var t = new TempDir();
@@ -121,7 +121,7 @@ public class FolderAnalysisTests
         Assert.Equal(3, summary.GetProperty("worstExitCode").GetInt32());
     }
 
-    [Fact]
+    [CorpusFact]
     public void TheFolderSchemaRejectsADocumentWithoutItsSummaryOrWithABrokenModelEntry()
     {
         using var t = new TempDir();
@@ -140,7 +140,7 @@ public class FolderAnalysisTests
         Assert.Contains(schema.Validate(JsonDocument.Parse(badModel.ToJsonString()).RootElement, "folderReport"), e => e.Contains("$.models[0]") && e.Contains("ops"));
     }
 
-    [Fact]
+    [CorpusFact]
     public void SarifIsOneRunOverEveryModelWithMergedRulesAndAReadErrorResult()
     {
         using var t = new TempDir();
@@ -187,7 +187,7 @@ public class FolderAnalysisTests
         Assert.Equal(3, run.GetProperty("properties").GetProperty("status").GetInt32());
     }
 
-    [Fact]
+    [CorpusFact]
     public void OutputWritesOneFileAtomicallyAndRefusesToWriteOverAModel()
     {
         using var t = new TempDir();
@@ -228,7 +228,7 @@ public class FolderAnalysisTests
         Assert.Equal(before, Directory.GetFileSystemEntries(app, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList());
     }
 
-    [Fact]
+    [CorpusFact]
     public void TheTargetMatrixStillNeedsASingleModel()
     {
         using var t = new TempDir();

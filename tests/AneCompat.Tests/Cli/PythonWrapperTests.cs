@@ -6,6 +6,7 @@ namespace AneCompat.Tests.Cli;
 /// <summary>Runs the Python wrapper's own unittest suite against the CLI built with these tests.</summary>
 public class PythonWrapperTests
 {
+    // Not a corpus test: the Python suite skips its own corpus cases when the corpus is absent.
     [Fact]
     public void PythonWrapperSuitePasses()
     {

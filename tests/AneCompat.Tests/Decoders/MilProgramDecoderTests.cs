@@ -39,7 +39,7 @@ public class MilProgramDecoderTests
         return functions.SelectMany(f => Walk(f.Body)).GroupBy(o => o.Source).ToDictionary(g => g.Key, g => g.Count());
     }
 
-    [Theory]
+    [CorpusTheory]
     [MemberData(nameof(ProtobufPrograms))]
     public void Op_counts_by_source_match_expected_ops(string key)
     {
@@ -49,7 +49,7 @@ public class MilProgramDecoderTests
         Assert.Equal(expected.OrderBy(kv => kv.Key, StringComparer.Ordinal), actual.OrderBy(kv => kv.Key, StringComparer.Ordinal));
     }
 
-    [Theory]
+    [CorpusTheory]
     [InlineData("depth-anything-v2-small-speconly/depth_anything_v2_metric_small_indoor.mlpackage")]
     [InlineData("rtmpose-m-speconly/rtmpose-m.mlpackage")]
     [InlineData("yolov5n-mlprogram-speconly/model.mlmodel")]
@@ -65,7 +65,7 @@ public class MilProgramDecoderTests
         Assert.All(blobConsts, o => Assert.Equal(o.Outputs[0].Type.ByteSize, o.WeightBytes));
     }
 
-    [Fact]
+    [CorpusFact]
     public void Cifar10_weight_references_resolve_to_sizes_consistent_with_their_tensor_types()
     {
         var (functions, warnings) = DecodeCorpus("cifar10-mlpackage/CIFAR10NetMPS_4.mlpackage");
@@ -85,7 +85,7 @@ public class MilProgramDecoderTests
         }
     }
 
-    [Fact]
+    [CorpusFact]
     public void Constants_propagate_into_conv_attributes()
     {
         var (functions, _) = DecodeCorpus("cifar10-mlpackage/CIFAR10NetMPS_4.mlpackage");

@@ -8,7 +8,7 @@ namespace AneCompat.Tests.Decoders;
 
 public class MilTextDecoderTests
 {
-    [Theory]
+    [CorpusTheory]
     [InlineData("coremltools-add-model-mlmodelc/add_model.mlmodelc")]
     [InlineData("fluidaudio-argmax-mlmodelc/Argmax.mlmodelc")]
     [InlineData("fluidaudio-transposeencoder-mlmodelc/TransposeEncoder.mlmodelc")]
@@ -24,7 +24,7 @@ public class MilTextDecoderTests
         Assert.Equal("ios16", main.Opset);
     }
 
-    [Fact]
+    [CorpusFact]
     public void Add_model_reads_inputs_outputs_types_and_op_name()
     {
         var dir = Corpus.Path("coremltools-add-model-mlmodelc/add_model.mlmodelc");
@@ -40,7 +40,7 @@ public class MilTextDecoderTests
         Assert.Equal(new[] { "var_3" }, main.Outputs);
     }
 
-    [Fact]
+    [CorpusFact]
     public void Transpose_encoder_keeps_unknown_dims_and_propagates_the_perm_constant()
     {
         var dir = Corpus.Path("fluidaudio-transposeencoder-mlmodelc/TransposeEncoder.mlmodelc");
@@ -51,7 +51,7 @@ public class MilTextDecoderTests
         Assert.Equal(TensorShape.Of(3), transpose.Arg("perm")!.Type.Shape);
     }
 
-    [Fact]
+    [CorpusFact]
     public void Argmax_axis_constant_becomes_the_axis_attribute()
     {
         var dir = Corpus.Path("fluidaudio-argmax-mlmodelc/Argmax.mlmodelc");

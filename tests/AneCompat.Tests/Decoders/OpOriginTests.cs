@@ -17,7 +17,7 @@ public class OpOriginTests
         new object[] { "waifu2x-up-photo-2x-mlmodelc/up_photo_scale2x_model.mlmodelc", OpSourceFormat.Espresso },
     };
 
-    [Theory]
+    [CorpusTheory]
     [MemberData(nameof(Files))]
     public void EveryOpKnowsItsPlaceInTheSource(string key, OpSourceFormat format)
     {

@@ -22,7 +22,7 @@ public class WeightElidingReaderTests
             .OrderBy(p => p, StringComparer.Ordinal)
             .Select(p => new object[] { Path.GetRelativePath(Corpus.Dir, p) });
 
-    [Theory]
+    [CorpusTheory]
     [MemberData(nameof(ProtobufModels))]
     public void ElidedModelEqualsFullParseWithoutPayloads(string relativePath)
     {
@@ -52,7 +52,7 @@ public class WeightElidingReaderTests
         Assert.Equal(full, elided);
     }
 
-    [Fact]
+    [CorpusFact]
     public void ModelsWithInlineWeightsActuallyShrink()
     {
         // MNIST: 10 layers holding 2.4 MB of fp32 weights.

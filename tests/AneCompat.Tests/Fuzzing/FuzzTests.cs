@@ -40,7 +40,7 @@ public class FuzzTests(ITestOutputHelper output)
         return report;
     }
 
-    [Fact]
+    [CorpusFact]
     [Trait("Category", "Fuzz")]
     public void BoundedRunOf20000Cases()
     {
@@ -59,7 +59,7 @@ public class FuzzTests(ITestOutputHelper output)
         RunAndCheck(seed, EnvLong("FUZZ_FIRST_CASE", 0), EnvLong("FUZZ_CASES", 1_000_000));
     }
 
-    [Fact]
+    [CorpusFact]
     [Trait("Category", "Fuzz")]
     public void MutationIsDeterministicPerCaseNumber()
     {
@@ -75,7 +75,7 @@ public class FuzzTests(ITestOutputHelper output)
         Assert.True(distinct > 190, $"only {distinct} distinct mutants out of 200");
     }
 
-    [Fact]
+    [CorpusFact]
     [Trait("Category", "Fuzz")]
     public void LengthFieldsAreFoundInEveryProtobufSeed()
     {
@@ -91,7 +91,7 @@ public class FuzzTests(ITestOutputHelper output)
     }
 
     /// <summary>The command line on a sample of mutants: exit 0 or 3, exactly one stderr line for 3, never a stack trace.</summary>
-    [Fact]
+    [CorpusFact]
     [Trait("Category", "Fuzz")]
     public void CliDumpOnMutants()
     {

@@ -23,7 +23,7 @@ public class PipelinePlacementTests
         return (graph, analysis, Planner.Predict(analysis, units));
     }
 
-    [Fact]
+    [CorpusFact]
     public void BlazefaceNmsPipelineIsPartialWithTheDetectorOnTheAneAndNmsAsOneCpuSegment()
     {
         var (graph, analysis, plan) = PlanOf(Corpus.Path("blazeface-nms-pipeline/blazeface_pipeline.mlmodel"));
@@ -47,7 +47,7 @@ public class PipelinePlacementTests
             if (analysis.BlockerOf(op) is { } b) Assert.Equal(op.Index, b.OpIndex);
     }
 
-    [Theory]
+    [CorpusTheory]
     [InlineData("iris-logreg-pipeline/iris.mlmodel")]
     [InlineData("mars-habitat-pricer/MarsHabitatPricer.mlmodel")]
     public void PureClassicalPipelineStaysNotCompatible(string key)

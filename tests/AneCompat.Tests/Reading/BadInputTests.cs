@@ -44,7 +44,7 @@ public class BadInputTests
         }
     }
 
-    [Theory]
+    [CorpusTheory]
     [InlineData("insurance-xgboost/insurance_model.mlmodel")]
     [InlineData("eog-tabular-glm/model.mlmodel")]
     public void TruncatedAtSeveralOffsets(string key)
@@ -183,7 +183,7 @@ public class BadInputTests
         return pkg;
     }
 
-    [Fact]
+    [CorpusFact]
     public void ManifestPathWithDotDot()
     {
         using var t = new TempDir();
@@ -193,7 +193,7 @@ public class BadInputTests
         Assert.True(File.Exists(outside));
     }
 
-    [Fact]
+    [CorpusFact]
     public void ManifestAbsolutePath()
     {
         using var t = new TempDir();
@@ -202,7 +202,7 @@ public class BadInputTests
         AssertReadError(CliRunner.Run("dump", pkg), "evil.mlpackage", "absolute");
     }
 
-    [Fact]
+    [CorpusFact]
     public void ManifestSymlinkEscape()
     {
         using var t = new TempDir();
@@ -214,7 +214,7 @@ public class BadInputTests
         AssertReadError(CliRunner.Run("dump", pkg), "evil.mlpackage", "symbolic link");
     }
 
-    [Fact]
+    [CorpusFact]
     public void ManifestThatIsNotJson()
     {
         using var t = new TempDir();
@@ -223,7 +223,7 @@ public class BadInputTests
         AssertReadError(CliRunner.Run("dump", pkg), "Manifest.json", "not valid JSON");
     }
 
-    [Fact]
+    [CorpusFact]
     public void ManifestFollowsRootIdentifierNotFolderName()
     {
         // A package whose root model lives under another author's folder still opens (mlpackage-nonstandard-author).

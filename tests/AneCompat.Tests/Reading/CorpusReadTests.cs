@@ -12,7 +12,7 @@ public class CorpusReadTests
 {
     public static IEnumerable<object[]> Models() => Corpus.Keys();
 
-    [Theory]
+    [CorpusTheory]
     [MemberData(nameof(Models))]
     public void OpCountsBySourceEqualExpected(string key)
     {
@@ -22,7 +22,7 @@ public class CorpusReadTests
         Assert.Equal(expected.OrderBy(kv => kv.Key, StringComparer.Ordinal), actual.OrderBy(kv => kv.Key, StringComparer.Ordinal));
     }
 
-    [Theory]
+    [CorpusTheory]
     [MemberData(nameof(Models))]
     public void ModelKindsAreRecognised(string key)
     {
@@ -42,7 +42,7 @@ public class CorpusReadTests
         Assert.DoesNotContain(graph.Root.SelfAndDescendants(), n => n.Family == ModelFamily.Unknown);
     }
 
-    [Theory]
+    [CorpusTheory]
     [MemberData(nameof(Models))]
     public void OpsAreIndexedInExecutionOrderAndNameTheirFunction(string key)
     {
@@ -53,7 +53,7 @@ public class CorpusReadTests
         Assert.All(ops, o => Assert.False(string.IsNullOrEmpty(o.Source)));
     }
 
-    [Fact]
+    [CorpusFact]
     public void PipelineMembersCarryTheirPathInOpFunctions()
     {
         var graph = ModelReader.Read(Corpus.Path("blazeface-nms-pipeline/blazeface_pipeline.mlmodel"));
@@ -62,7 +62,7 @@ public class CorpusReadTests
         Assert.All(graph.AllOps(), o => Assert.StartsWith("models[", o.Function));
     }
 
-    [Fact]
+    [CorpusFact]
     public void SpecOnlyPackagesDecodeWithAWarning()
     {
         var graph = ModelReader.Read(Corpus.Path("rtmpose-m-speconly/rtmpose-m.mlpackage"));
@@ -71,7 +71,7 @@ public class CorpusReadTests
         Assert.NotEmpty(graph.AllOps());
     }
 
-    [Fact]
+    [CorpusFact]
     public void PackageRootIsFoundThroughTheManifestNotTheFolderName()
     {
         var graph = ModelReader.Read(Corpus.Path("mlpackage-nonstandard-author/model.mlpackage"));

@@ -54,7 +54,7 @@ public class OpRegistryTests
         Assert.DoesNotContain(all, x => x.Kind == OpRegistry.Unknown && x.Spelling != "unrecognised" && !x.Spelling.StartsWith("MIL ios17.", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [CorpusFact]
     public void NoDecoderEmitsAKindTheRegistryLacks()
     {
         var seen = 0;

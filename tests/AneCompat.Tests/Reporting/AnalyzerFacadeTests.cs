@@ -8,7 +8,7 @@ namespace AneCompat.Tests.Reporting;
 
 public class AnalyzerFacadeTests
 {
-    [Fact]
+    [CorpusFact]
     public void OneCallRunsTheWholeFlow()
     {
         var report = Analyzer.Analyze(Corpus.Path("blazeface-nms-pipeline/blazeface_pipeline.mlmodel"), "M1", ComputeUnits.All);
@@ -21,7 +21,7 @@ public class AnalyzerFacadeTests
     public void AnUnknownTargetIsAnArgumentError() =>
         Assert.Throws<ArgumentException>(() => Analyzer.Analyze(Corpus.Path("blazeface-nms-pipeline/blazeface_pipeline.mlmodel"), "Z99"));
 
-    [Fact]
+    [CorpusFact]
     public void SarifRuleMetadataIsTheCatalogDescriptorNotAFindingMessage()
     {
         var report = Analyzer.Analyze(Corpus.Path("blazeface-nms-pipeline/blazeface_pipeline.mlmodel"));

@@ -21,7 +21,7 @@ public class CorpusStatusTests
         return ReportBuilder.Analyze(graph, ChipProfiles.Default, ComputeUnits.All).Status;
     }
 
-    [Theory]
+    [CorpusTheory]
     [InlineData("insurance-xgboost/insurance_model.mlmodel")]
     [InlineData("mars-habitat-pricer/MarsHabitatPricer.mlmodel")]
     [InlineData("mars-habitat-pricer-mlmodelc/MarsHabitatPricer.mlmodelc")]
@@ -35,16 +35,16 @@ public class CorpusStatusTests
     [InlineData("sound-classifier-createml/SoundClassifier.mlmodel")]
     public void ClassicalModelsAreNotCompatible(string key) => Assert.Equal(CompatibilityStatus.NotCompatible, StatusOf(key));
 
-    [Theory]
+    [CorpusTheory]
     [InlineData("custom-layer-swish/NeuralMcNeuralNet.mlmodel")]
     [InlineData("fast-style-transfer-vangogh/FastStyleTransferVanGoghStarryNight.mlmodel")]
     public void CustomLayersMakeModelsPartial(string key) => Assert.Equal(CompatibilityStatus.Partial, StatusOf(key));
 
-    [Fact]
+    [CorpusFact]
     public void LargePlainConvNetIsFullyCompatible() =>
         Assert.Equal(CompatibilityStatus.FullyCompatible, StatusOf("pose-cpm/model_cpm.mlmodel"));
 
-    [Fact]
+    [CorpusFact]
     public void SmallMnistNetIsFullyEligibleButStaysOnTheCpuByCost()
     {
         // MNIST's conv / pooling / innerProduct layers all run on the ANE (eligibility 100 %), but the whole net is
@@ -58,7 +58,7 @@ public class CorpusStatusTests
         Assert.Contains("placement", report.StatusReason);
     }
 
-    [Fact]
+    [CorpusFact]
     public void CarnLayerTypesRunOnTheAneButItsPixelShuffleReshapeExceedsTheWidthCap()
     {
         // CARN uses only Core ML 2 layer types, all supported by the catalog. At its default 3×500×500 input, though,
@@ -72,7 +72,7 @@ public class CorpusStatusTests
         Assert.All(report.AllFindings.Where(f => f.RuleId == "DIM-AXIS-MAX"), f => Assert.Contains("250000", f.Message));
     }
 
-    [Fact]
+    [CorpusFact]
     public void LstmWithControlFlowIsNotFullyCompatible()
     {
         // Its loop/branch control flow, getShape/fillDynamic/scatter/gather and unrolled LSTM are off the ANE per the
@@ -80,7 +80,7 @@ public class CorpusStatusTests
         Assert.NotEqual(CompatibilityStatus.FullyCompatible, StatusOf("tf-lstm-nd-controlflow/model.mlmodel"));
     }
 
-    [Fact]
+    [CorpusFact]
     public void CommandLineExitsWithTheStatusAndFillsLogDir()
     {
         var dir = Path.Combine(Path.GetTempPath(), "anecompat-corpus-" + Guid.NewGuid().ToString("N"));

@@ -201,7 +201,7 @@ public class LimitTests
 
     private const string GoodManifest = "{\"fileFormatVersion\":\"1.0.0\",\"itemInfoEntries\":{\"A\":{\"path\":\"com.apple.CoreML/model.mlmodel\"}},\"rootModelIdentifier\":\"A\"}";
 
-    [Fact]
+    [CorpusFact]
     public void ManifestSize()
     {
         using var t = new TempDir();
@@ -211,7 +211,7 @@ public class LimitTests
         Assert.Contains("Manifest.json", e.Message);
     }
 
-    [Fact]
+    [CorpusFact]
     public void ManifestDepth()
     {
         using var t = new TempDir();
@@ -221,7 +221,7 @@ public class LimitTests
         Assert.Contains($"depth of {Limits.MaxJsonDepth}", e.Message);
     }
 
-    [Fact]
+    [CorpusFact]
     public void ManifestWithinLimitsIsRead()
     {
         using var t = new TempDir();
@@ -229,7 +229,7 @@ public class LimitTests
         Assert.Equal("treeEnsembleRegressor", ModelReader.Read(Package(t, deep)).Root.ModelType);
     }
 
-    [Fact]
+    [CorpusFact]
     public void ManifestThatIsASymlinkLeavingThePackageIsRefused()
     {
         using var t = new TempDir();
@@ -240,7 +240,7 @@ public class LimitTests
         Assert.Contains("symbolic link", Refused(pkg).Message);
     }
 
-    [Fact]
+    [CorpusFact]
     public void DataFolderThatIsASymlinkLeavingThePackageIsRefused()
     {
         using var t = new TempDir();
@@ -263,7 +263,7 @@ public class LimitTests
         Assert.Contains("'coremldata.bin' is a symbolic link that leaves the model folder", e.Message);
     }
 
-    [Fact]
+    [CorpusFact]
     public void SymlinkLoopInAPackageIsRefused()
     {
         using var t = new TempDir();

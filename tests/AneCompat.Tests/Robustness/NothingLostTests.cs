@@ -14,7 +14,7 @@ public class NothingLostTests
         catch (ModelReadException) { }
     }
 
-    [Fact]
+    [CorpusFact]
     public void CorpusIsUnchangedAfterReadingEveryModelAndFuzzing()
     {
         var before = CorpusHashes.Snapshot();
@@ -37,7 +37,7 @@ public class NothingLostTests
     public static IEnumerable<object[]> Models() =>
         ModelLocator.FindModels(Corpus.Dir).Select(m => new object[] { Path.GetRelativePath(Corpus.Dir, m) });
 
-    [Theory]
+    [CorpusTheory]
     [MemberData(nameof(Models))]
     public void ReadingWritesNothingNextToTheInput(string key)
     {

@@ -11,9 +11,12 @@ namespace AneCompat.Tests.Rules;
 public partial class CatalogTests
 {
     private static readonly RuleCatalog Catalog = RuleCatalog.Default;
-    private static readonly string[] FactBase = File.ReadAllLines(Path.Combine(Corpus.RepoRoot, "..", "shared", "ane-rules.md"));
+    // Read on first use: the tests that need no shared material must still run on a plain clone.
+    private static readonly Lazy<string[]> FactBaseLines = new(() => File.ReadAllLines(Corpus.Shared("ane-rules.md")));
 
-    [Fact]
+    private static string[] FactBase => FactBaseLines.Value;
+
+    [CorpusFact]
     public void EverySection1RuleIsInTheCatalogWithItsConfidence()
     {
         var rows = Rows("## 1.", "## 2.").Where(r => r.Header[0] == "rule id").ToList();
@@ -29,7 +32,7 @@ public partial class CatalogTests
         Assert.Equal(rows.Count, Catalog.Rules.Count(r => !r.Internal));
     }
 
-    [Fact]
+    [CorpusFact]
     public void EveryMilOpOfSection2IsInTheCatalogWithItsStatusAndConfidence()
     {
         var rows = Rows("### 2.2", "## 3.").Where(r => r.Cells[0].StartsWith('`')).ToList();
@@ -45,7 +48,7 @@ public partial class CatalogTests
         Assert.Equal(rows.Count, Catalog.Table(OpTable.MilOp).Count());
     }
 
-    [Fact]
+    [CorpusFact]
     public void EveryNeuralNetworkLayerOfSection3IsInTheCatalogWithItsStatusAndConfidence()
     {
         var rows = Rows("## 3.", "## 4.").Where(r => NumberRow().IsMatch(r.Cells[0])).ToList();
@@ -61,7 +64,7 @@ public partial class CatalogTests
         Assert.Equal(rows.Count, Catalog.Table(OpTable.NeuralNetworkLayer).Count());
     }
 
-    [Fact]
+    [CorpusFact]
     public void EveryNeuralNetworkLayerOfOurSchemaHasAnEntry()
     {
         var oneof = AneCompat.Schema.NeuralNetworkLayer.Descriptor.Oneofs.Single(o => o.Name == "layer");
@@ -70,7 +73,7 @@ public partial class CatalogTests
         Assert.Equal(oneof.Fields.Count, Catalog.Table(OpTable.NeuralNetworkLayer).Count());
     }
 
-    [Fact]
+    [CorpusFact]
     public void EveryModelTypeOfOurSchemaHasAnEntry()
     {
         var oneof = AneCompat.Schema.Model.Descriptor.Oneofs.Single(o => o.Name == "Type");
@@ -79,10 +82,10 @@ public partial class CatalogTests
             Assert.All(t.Rules, id => Assert.NotNull(Catalog.Find(id)));
     }
 
-    [Fact]
+    [CorpusFact]
     public void EveryEspressoLayerTypeOfTheFormatNotesHasAnEntry()
     {
-        var formats = File.ReadAllText(Path.Combine(Corpus.RepoRoot, "..", "shared", "formats.md"));
+        var formats = File.ReadAllText(Corpus.Shared("formats.md"));
         var start = formats.IndexOf("Layer types seen:", StringComparison.Ordinal);
         var end = formats.IndexOf("Short real excerpts", start, StringComparison.Ordinal);
         // Layer types are the backticked names outside the parenthesised parameter lists.
@@ -101,7 +104,7 @@ public partial class CatalogTests
         Assert.DoesNotContain(names, n => Catalog.Op(OpTable.EspressoLayer, n) is null);
     }
 
-    [Fact]
+    [CorpusFact]
     public void RulesNamedByTablesExistAndAreTableRules()
     {
         foreach (var op in Catalog.Ops)
@@ -113,7 +116,7 @@ public partial class CatalogTests
             }
     }
 
-    [Fact]
+    [CorpusFact]
     public void EveryCheckRuleHasACheckAndEveryCheckReportsCatalogRules()
     {
         var engineChecked = RuleEngine.Default.Catalog.Rules.Where(r => r.EvaluatedBy(RuleEvaluation.Check)).Select(r => r.Id).ToHashSet();
@@ -128,7 +131,7 @@ public partial class CatalogTests
         Assert.DoesNotContain(implemented, id => Catalog.Find(id) is not { } r || !r.EvaluatedBy(RuleEvaluation.Check));
     }
 
-    [Fact]
+    [CorpusFact]
     public void EverySourceCodeIsExpandedAndInternalRulesSayWhatTheyAre()
     {
         foreach (var rule in Catalog.Rules)
@@ -189,7 +192,7 @@ public partial class CatalogTests
         Assert.Same(Catalog.Rule("POOL-KERNEL"), AneCompat.Rules.Catalog.Descriptors.PoolKernel);
     }
 
-    [Fact]
+    [CorpusFact]
     public void FindingsCarryTheirDescriptor()
     {
         var graph = ModelReader.Read(Support.Corpus.Path("blazeface-nms-pipeline/blazeface_pipeline.mlmodel"));

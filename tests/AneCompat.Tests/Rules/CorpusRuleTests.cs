@@ -15,7 +15,7 @@ public class CorpusRuleTests
 
     private static List<Finding> Findings(Analysis a, string rule) => a.Findings.Where(f => f.RuleId == rule).ToList();
 
-    [Theory]
+    [CorpusTheory]
     [InlineData("custom-layer-swish/NeuralMcNeuralNet.mlmodel", 1)]
     [InlineData("lstsq-custom-layer/test-model.mlmodel", 1)]
     [InlineData("fast-style-transfer-vangogh/FastStyleTransferVanGoghStarryNight.mlmodel", 6)]
@@ -27,7 +27,7 @@ public class CorpusRuleTests
         Assert.All(custom, f => Assert.True(f.BlocksAne));
     }
 
-    [Fact]
+    [CorpusFact]
     public void TfLstmNdControlFlowFlagsControlFlowAndNdLayers()
     {
         var a = Analyze("tf-lstm-nd-controlflow/model.mlmodel");
@@ -44,7 +44,7 @@ public class CorpusRuleTests
         Assert.Empty(Findings(a, "RNN"));
     }
 
-    [Theory]
+    [CorpusTheory]
     [InlineData("blazeface-torch-ct4/BlazeFaceScaled.mlmodel")]
     [InlineData("blazeface-nms-pipeline/blazeface_pipeline.mlmodel")]
     [InlineData("handpose-classifier-createml/MyHandPoseClassifier.mlmodel")]
@@ -58,7 +58,7 @@ public class CorpusRuleTests
         Assert.Equal(expected, Findings(Analyze(key), "NN-BROADCASTABLE-ND").Count);
     }
 
-    [Fact]
+    [CorpusFact]
     public void NmsMemberOfBlazefacePipelineIsClassicalButDoesNotBlockTheNetwork()
     {
         var a = Analyze("blazeface-nms-pipeline/blazeface_pipeline.mlmodel");
@@ -68,7 +68,7 @@ public class CorpusRuleTests
         Assert.DoesNotContain(a.ForOp(conv.Index), f => f.BlocksAne);
     }
 
-    [Theory]
+    [CorpusTheory]
     [InlineData("insurance-xgboost/insurance_model.mlmodel")]
     [InlineData("eog-tabular-glm/model.mlmodel")]
     [InlineData("iris-logreg-pipeline/iris.mlmodel")]
@@ -85,13 +85,13 @@ public class CorpusRuleTests
         Assert.All(f, x => Assert.Equal(Effect.ModelToCpuGpu, x.Effect));
     }
 
-    [Theory]
+    [CorpusTheory]
     [InlineData("createml-image-classifier/ImageClassifier.mlmodel")]
     [InlineData("sound-classifier-createml/SoundClassifier.mlmodel")]
     public void FeaturePrintsAreUnknown(string key) =>
         Assert.Equal(Effect.Unknown, Assert.Single(Findings(Analyze(key), "MODEL-FEATUREPRINT")).Effect);
 
-    [Theory]
+    [CorpusTheory]
     [InlineData("rtmpose-m-speconly/rtmpose-m.mlpackage")]          // every op fp32 (checked with our schema)
     [InlineData("mlpackage-nonstandard-author/model.mlpackage")]    // matmul + softmax, fp32
     public void Fp32ProgramsAreBarredFromTheNe(string key)
@@ -101,7 +101,7 @@ public class CorpusRuleTests
         Assert.Contains(Findings(a, "DTYPE-FP32"), f => f.OpIndex is not null);
     }
 
-    [Fact]
+    [CorpusFact]
     public void Cifar10HasAnFp32PreprocessingIsland()
     {
         // The program's input mul/add are fp32 ops before the cast to fp16; conv/linear/relu are fp16. The two casts
@@ -113,11 +113,11 @@ public class CorpusRuleTests
         Assert.DoesNotContain(a.ModelLevel, f => f.RuleId == "DTYPE-FP32");
     }
 
-    [Fact]
+    [CorpusFact]
     public void Fp16ProgramWithBoundaryCastsHasNoFp32Findings() =>
         Assert.Empty(Findings(Analyze("superpoint-mlpackage/superpoint.mlpackage"), "DTYPE-FP32"));
 
-    [Fact]
+    [CorpusFact]
     public void ArgmaxHelperIsPredictedOnCpu()
     {
         var a = Analyze("fluidaudio-argmax-mlmodelc/Argmax.mlmodelc");
@@ -125,7 +125,7 @@ public class CorpusRuleTests
         Assert.Single(Findings(a, "DTYPE-INT"));
     }
 
-    [Fact]
+    [CorpusFact]
     public void RangeShapedEncoderIsGatedToItsDefaultShape() =>
         Assert.Single(Findings(Analyze("fluidaudio-transposeencoder-mlmodelc/TransposeEncoder.mlmodelc"), "SHAPE-RANGE"));
 

@@ -9,10 +9,8 @@ public class RulesCommandTests
 {
     private static (int Code, string Out, string Err) Cli(params string[] args)
     {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        var code = AneCompat.Cli.Cli.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
+        var r = CliRunner.Run(args);
+        return (r.ExitCode, r.Stdout, r.Stderr);
     }
 
     [Fact]
@@ -39,7 +37,7 @@ public class RulesCommandTests
         var (code, output, _) = Cli("rules", "--json");
         Assert.Equal(0, code);
         using var doc = JsonDocument.Parse(output);
-        var kw = doc.RootElement.EnumerateArray().Single(r => r.GetProperty("id").GetString() == "CONV-KW");
+        var kw = doc.RootElement.GetProperty("rules").EnumerateArray().Single(r => r.GetProperty("id").GetString() == "CONV-KW");
         Assert.Equal("R/A/C", kw.GetProperty("confidence").GetString());
         Assert.Contains("AF-QUIRK", kw.GetProperty("sources").EnumerateArray().Select(s => s.GetString()));
     }

@@ -2,18 +2,45 @@ using System.Text.Json;
 
 namespace AneCompat.Tests.Support;
 
-/// <summary>Locates the shared corpus of real models (../shared/corpus from the repository root) without copying it.</summary>
+/// <summary>
+/// Locates the shared corpus of real models without copying it: <c>$ANECOMPAT_CORPUS</c> when set, else
+/// <c>../shared/corpus</c> beside the repository. The fact base and the other shared material (ane-rules.md,
+/// formats.md) are read from the corpus folder's parent. On a plain clone neither exists and the tests that need them
+/// are skipped with <see cref="MissingReason"/> (<see cref="CorpusFactAttribute"/>, <see cref="CorpusTheoryAttribute"/>).
+/// </summary>
 public static class Corpus
 {
+    /// <summary>The variable that names the corpus folder; when it is set the corpus is required, never skipped.</summary>
+    public const string Variable = "ANECOMPAT_CORPUS";
+
     public static string RepoRoot { get; } = FindRepoRoot();
 
-    public static string Dir { get; } = System.IO.Path.GetFullPath(System.IO.Path.Combine(RepoRoot, "..", "shared", "corpus"));
+    public static string Dir { get; } = System.IO.Path.GetFullPath(
+        Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } explicitDir ? explicitDir : System.IO.Path.Combine(RepoRoot, "..", "shared", "corpus"));
+
+    /// <summary>The shared material folder (ane-rules.md, formats.md, corpus/): the corpus folder's parent.</summary>
+    public static string SharedDir { get; } = System.IO.Path.GetDirectoryName(Dir)!;
+
+    /// <summary>A file of the shared material ("ane-rules.md").</summary>
+    public static string Shared(string name) => System.IO.Path.Combine(SharedDir, name);
+
+    /// <summary>
+    /// Why corpus tests are skipped, or null when they run: the corpus is present, or <c>$ANECOMPAT_CORPUS</c> is set
+    /// (then a wrong path fails the tests loudly instead of skipping them — CI sets it).
+    /// </summary>
+    public static string? MissingReason { get; } =
+        File.Exists(System.IO.Path.Combine(Dir, "expected-ops.json")) || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Variable))
+            ? null
+            : $"needs the external model corpus: not found at {Dir}; set {Variable} to the corpus folder (the shared/corpus material)";
 
     /// <summary>Path of a corpus model given its key in expected-ops.json ("mnist-ph1ps/MNIST.mlmodel").</summary>
     public static string Path(string key) => System.IO.Path.Combine(Dir, key);
 
     /// <summary>expected-ops.json: model key → (kinds, op counts by source type).</summary>
-    public static IReadOnlyDictionary<string, (string[] Kinds, Dictionary<string, int> Ops)> Expected { get; } = LoadExpected();
+    public static IReadOnlyDictionary<string, (string[] Kinds, Dictionary<string, int> Ops)> Expected => ExpectedOps.Value;
+
+    // Loaded on first use, not in the type initializer: RepoRoot and MissingReason must work without the corpus.
+    private static readonly Lazy<IReadOnlyDictionary<string, (string[] Kinds, Dictionary<string, int> Ops)>> ExpectedOps = new(LoadExpected);
 
     public static IEnumerable<object[]> Keys() => Expected.Keys.OrderBy(k => k, StringComparer.Ordinal).Select(k => new object[] { k });
 

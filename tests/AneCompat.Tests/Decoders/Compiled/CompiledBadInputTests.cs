@@ -1,3 +1,4 @@
+using AneCompat.Tests.Support;
 using System.Buffers.Binary;
 using AneCompat.Decoders.Compiled;
 using AneCompat.Diagnostics;
@@ -24,7 +25,7 @@ public class CompiledBadInputTests
     /// s4tf's coremldata.bin is 298 bytes: header to 0x53, description to 0x10C, then the trailer (u64 500, u64 1,
     /// u64 6, "output"). Every cut lands in a part the reader needs or checks.
     /// </summary>
-    [Theory]
+    [CorpusTheory]
     [InlineData(0)]
     [InlineData(4)]
     [InlineData(0x10)]
@@ -44,7 +45,7 @@ public class CompiledBadInputTests
         ReadFails(model.Dir, "coremldata.bin");
     }
 
-    [Theory]
+    [CorpusTheory]
     [InlineData(0x40)]
     [InlineData(0x80)]
     public void Truncated_classical_member_spec_is_a_read_error(int length)
@@ -55,7 +56,7 @@ public class CompiledBadInputTests
         ReadFails(model.Dir, "model1/coremldata.bin");
     }
 
-    [Fact]
+    [CorpusFact]
     public void Description_length_past_the_end_is_a_read_error()
     {
         using var model = TempModel.CopyOf(S4tf);
@@ -67,7 +68,7 @@ public class CompiledBadInputTests
         Assert.Contains("past the end", e.Message);
     }
 
-    [Fact]
+    [CorpusFact]
     public void Unknown_model_type_number_is_a_read_error()
     {
         using var model = TempModel.CopyOf(S4tf);
@@ -78,7 +79,7 @@ public class CompiledBadInputTests
         ReadFails(model.Dir, "coremldata.bin");
     }
 
-    [Theory]
+    [CorpusTheory]
     [InlineData("{ \"layers\": [ { \"type\": \"convolution\", ")]
     [InlineData("[1, 2, 3]")]
     [InlineData("{ \"layers\": [ { \"name\": \"no type\" } ] }")]
@@ -90,7 +91,7 @@ public class CompiledBadInputTests
         ReadFails(model.Dir, "model.espresso.net");
     }
 
-    [Fact]
+    [CorpusFact]
     public void Json_nesting_bomb_is_a_read_error()
     {
         using var model = TempModel.CopyOf(S4tf);
@@ -100,7 +101,7 @@ public class CompiledBadInputTests
         ReadFails(model.Dir, "model.espresso.net");
     }
 
-    [Fact]
+    [CorpusFact]
     public void Malformed_espresso_shape_and_metadata_json_are_read_errors()
     {
         using (var model = TempModel.CopyOf(S4tf))
@@ -115,7 +116,7 @@ public class CompiledBadInputTests
         }
     }
 
-    [Fact]
+    [CorpusFact]
     public void Weights_table_past_the_end_is_a_read_error()
     {
         using var model = TempModel.CopyOf(S4tf);
@@ -126,7 +127,7 @@ public class CompiledBadInputTests
         ReadFails(model.Dir, "model.espresso.weights");
     }
 
-    [Fact]
+    [CorpusFact]
     public void Missing_weights_file_is_a_warning_and_the_graph_is_complete()
     {
         using var model = TempModel.CopyOf(Waifu);
@@ -137,7 +138,7 @@ public class CompiledBadInputTests
         Assert.Equal(0, graph.WeightBytes);
     }
 
-    [Fact]
+    [CorpusFact]
     public void Missing_metadata_json_is_a_warning()
     {
         // The corpus NeuralNetworks ship without metadata.json (the app stripped it).
@@ -145,7 +146,7 @@ public class CompiledBadInputTests
         Assert.Contains(graph.Warnings, w => w.Code == "metadata-json-missing" && w.Message.Contains("metadata.json"));
     }
 
-    [Fact]
+    [CorpusFact]
     public void Missing_coremldata_bin_is_a_warning_and_the_interface_comes_from_the_espresso_net()
     {
         using var model = TempModel.CopyOf(Waifu);

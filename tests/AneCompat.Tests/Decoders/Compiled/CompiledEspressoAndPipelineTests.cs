@@ -16,7 +16,7 @@ public class CompiledEspressoAndPipelineTests
 
     public static IEnumerable<object[]> NonMilKeys() => new[] { Waifu, S4tf, Mars }.Select(k => new object[] { k });
 
-    [Theory]
+    [CorpusTheory]
     [MemberData(nameof(NonMilKeys))]
     public void Op_counts_by_source_equal_expected_ops(string key)
     {
@@ -25,7 +25,7 @@ public class CompiledEspressoAndPipelineTests
         Assert.Equal(expected.OrderBy(kv => kv.Key), graph.CountBySource().OrderBy(kv => kv.Key));
     }
 
-    [Theory]
+    [CorpusTheory]
     [InlineData(Waifu)]
     [InlineData(S4tf)]
     public void Espresso_shapes_appear_on_every_op_output_and_input(string key)
@@ -43,7 +43,7 @@ public class CompiledEspressoAndPipelineTests
         }
     }
 
-    [Fact]
+    [CorpusFact]
     public void Waifu2x_is_a_neural_network_with_canonical_kinds_and_conv_attributes()
     {
         var graph = ModelReader.Read(Corpus.Path(Waifu));
@@ -73,7 +73,7 @@ public class CompiledEspressoAndPipelineTests
         Assert.DoesNotContain(ops, o => o.Attributes.ContainsKey(Attr.HintFallbackFromAne));
     }
 
-    [Fact]
+    [CorpusFact]
     public void Waifu2x_interface_from_coremldata_matches_the_espresso_signature_and_shapes()
     {
         var dir = Corpus.Path(Waifu);
@@ -88,7 +88,7 @@ public class CompiledEspressoAndPipelineTests
         Assert.Contains(graph.Warnings, w => w.Code == "metadata-json-missing");
     }
 
-    [Fact]
+    [CorpusFact]
     public void S4tf_updatable_network_reads_its_interface_and_notes_its_side_folders()
     {
         var graph = ModelReader.Read(Corpus.Path(S4tf));
@@ -107,7 +107,7 @@ public class CompiledEspressoAndPipelineTests
         Assert.Equal("Jacopo Mangiavacchi", graph.Metadata["author"]);
     }
 
-    [Fact]
+    [CorpusFact]
     public void Mars_pipeline_members_match_the_source_model_description()
     {
         var graph = ModelReader.Read(Corpus.Path(Mars));
@@ -164,7 +164,7 @@ public class CompiledEspressoAndPipelineTests
     }.Select(k => new object[] { k });
 
     /// <summary>coremldata.bin's description (read without the MIL decoder) agrees with metadata.json's schemas.</summary>
-    [Theory]
+    [CorpusTheory]
     [MemberData(nameof(MlProgramKeys))]
     public void Coremldata_interface_agrees_with_metadata_json(string key)
     {

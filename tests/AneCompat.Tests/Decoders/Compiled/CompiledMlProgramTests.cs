@@ -11,7 +11,7 @@ public class CompiledMlProgramTests
 {
     public static IEnumerable<object[]> Keys() => CompiledEspressoAndPipelineTests.MlProgramKeys();
 
-    [Theory]
+    [CorpusTheory]
     [MemberData(nameof(Keys))]
     public void Op_counts_by_source_equal_expected_ops(string key)
     {
@@ -22,7 +22,7 @@ public class CompiledMlProgramTests
         Assert.DoesNotContain(graph.Warnings, w => w.Code == "metadata-json-missing");
     }
 
-    [Theory]
+    [CorpusTheory]
     [MemberData(nameof(Keys))]
     public void Interface_agrees_with_metadata_json_and_the_program_signature(string key)
     {
@@ -35,7 +35,7 @@ public class CompiledMlProgramTests
         Assert.Contains("Float16", graph.Root.Properties["computePrecision"]);
     }
 
-    [Fact]
+    [CorpusFact]
     public void Missing_metadata_json_is_a_warning()
     {
         using var model = TempModel.CopyOf("coremltools-add-model-mlmodelc/add_model.mlmodelc");

@@ -27,11 +27,11 @@ public class NeuralNetworkCorpusTests
     private static IEnumerable<Op> AllOps(Block block) =>
         block.Ops.SelectMany(o => o.Blocks.SelectMany(AllOps).Prepend(o));
 
-    [Fact]
+    [CorpusFact]
     public void TheCorpusHoldsTheExpectedNeuralNetworkModels() =>
         Assert.Equal(18, NeuralNetworkModels().Count());
 
-    [Theory]
+    [CorpusTheory]
     [MemberData(nameof(NeuralNetworkModels))]
     public void OpCountsBySourceMatchExpectedOps(string key)
     {
@@ -44,7 +44,7 @@ public class NeuralNetworkCorpusTests
         Assert.All(AllOps(function.Body), o => Assert.NotEqual("unknown", o.Kind));
     }
 
-    [Fact]
+    [CorpusFact]
     public void PipelineMemberNetworksDecodeToo()
     {
         // blazeface-nms-pipeline: a NeuralNetwork member plus nonMaximumSuppression (which has no layers).
@@ -66,7 +66,7 @@ public class NeuralNetworkCorpusTests
         Assert.Equal(Corpus.Expected[key].Ops.OrderBy(kv => kv.Key, StringComparer.Ordinal), counts.OrderBy(kv => kv.Key, StringComparer.Ordinal));
     }
 
-    [Fact]
+    [CorpusFact]
     public void ControlFlowBodiesBecomeNestedBlocks()
     {
         var (_, function, _, _) = Decode("tf-lstm-nd-controlflow/model.mlmodel");
@@ -81,7 +81,7 @@ public class NeuralNetworkCorpusTests
     /// Where the description declares an output's shape and inference reaches it, they agree. The declared shape is
     /// read through the documented convention (legacy rank-1/3 arrays as [1, C, H, W]).
     /// </summary>
-    [Fact]
+    [CorpusFact]
     public void InferredOutputShapesMatchTheDescription()
     {
         var compared = new List<string>();
@@ -108,7 +108,7 @@ public class NeuralNetworkCorpusTests
         Assert.True(compared.Count >= 6, string.Join(", ", compared));
     }
 
-    [Fact]
+    [CorpusFact]
     public void ShapesPropagateThroughWholeLegacyNetworks()
     {
         // pose-cpm: a 192×192 RGB image through 757 layers; every value gets a known shape.
@@ -116,7 +116,7 @@ public class NeuralNetworkCorpusTests
         Assert.All(AllOps(function.Body), o => Assert.True(o.Outputs.All(v => v.Type.Shape.IsKnown), o.ToString()));
     }
 
-    [Fact]
+    [CorpusFact]
     public void WeightBytesAreCountedFromPayloadLengths()
     {
         // MNIST (ph1ps): 2,404,232 bytes of file, nearly all fp32 weights; the rest is structure and names.
