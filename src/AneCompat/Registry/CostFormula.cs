@@ -22,7 +22,7 @@ public enum CostShape
     Pool,
     /// <summary>Recurrent layers: factor (gates) × 2 × output elements × (input width + hidden width).</summary>
     Recurrent,
-    /// <summary>scaled_dot_product_attention: 2 × (Q·Kᵀ + softmax·V) multiply-adds.</summary>
+    /// <summary>scaled_dot_product_attention: Q·Kᵀ, softmax and ·V from the query, key and value shapes.</summary>
     Attention,
 }
 

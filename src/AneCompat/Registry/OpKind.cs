@@ -13,6 +13,23 @@ public enum KindRole
     ControlFlow,
 }
 
+/// <summary>What kind of work an op of this kind does, for a CPU-time estimate (op-kinds.tsv <c>work</c> column).</summary>
+public enum KindWork
+{
+    /// <summary>Not knowable from the file (custom code, an unrecognised op).</summary>
+    Unknown,
+    /// <summary>No data moves: constants, reshapes, shape queries, control flow.</summary>
+    Metadata,
+    /// <summary>Contiguous copies (concat, slice, pad, gather, cast …): memory traffic only.</summary>
+    Copy,
+    /// <summary>Elements move to new strides (transpose, depth_to_space …).</summary>
+    Strided,
+    /// <summary>Per-element arithmetic: elementwise, activations, normalisation, softmax, reductions, pooling.</summary>
+    Vector,
+    /// <summary>Matrix-unit work: matmul, convolution, inner product, attention, recurrent layers.</summary>
+    Matrix,
+}
+
 /// <summary>
 /// One canonical op kind: the single definition every format's spelling resolves to (a NeuralNetwork
 /// <c>convolution</c>, a MIL <c>conv</c>, an espresso <c>convolution</c> are all <see cref="OpKinds.Conv"/>), with
@@ -20,11 +37,12 @@ public enum KindRole
 /// </summary>
 public sealed class OpKind
 {
-    internal OpKind(string name, KindRole role, CostFormula cost)
+    internal OpKind(string name, KindRole role, CostFormula cost, KindWork work)
     {
         Name = name;
         Role = role;
         Cost = cost;
+        Work = work;
     }
 
     /// <summary>The canonical name (MIL spelling where MIL has the op): what <see cref="Graph.Op.Kind"/> holds.</summary>
@@ -34,6 +52,9 @@ public sealed class OpKind
 
     /// <summary>How to count the work of one op of this kind (or an explicit no-arithmetic / opaque marker).</summary>
     public CostFormula Cost { get; }
+
+    /// <summary>What kind of work it is (memory-bound copy, strided move, vector or matrix arithmetic).</summary>
+    public KindWork Work { get; }
 
     /// <summary>NeuralNetwork layer types (oneof member names) that decode to this kind.</summary>
     public IReadOnlyList<string> NeuralNetworkLayers => _nn;

@@ -25,7 +25,7 @@ public static partial class OpRegistry
         ByName = new Dictionary<string, OpKind>(StringComparer.Ordinal);
         foreach (var row in Rows("op-kinds.tsv"))
         {
-            var kind = new OpKind(row["kind"], ParseRole(row["role"]), ParseCost(row["cost"], row["factor"]));
+            var kind = new OpKind(row["kind"], ParseRole(row["role"]), ParseCost(row["cost"], row["factor"]), ParseWork(row["work"]));
             if (!ByName.TryAdd(kind.Name, kind)) throw new InvalidDataException($"op-kinds.tsv defines '{kind.Name}' twice");
         }
         Spell(SpellingFormat.NeuralNetworkLayer, "nn-layers.tsv", "layer", k => k._nn);
@@ -86,6 +86,17 @@ public static partial class OpRegistry
         "host" => KindRole.Host,
         "control" => KindRole.ControlFlow,
         _ => throw new InvalidDataException($"op-kinds.tsv: unknown role '{role}'"),
+    };
+
+    private static KindWork ParseWork(string work) => work switch
+    {
+        "unknown" => KindWork.Unknown,
+        "metadata" => KindWork.Metadata,
+        "copy" => KindWork.Copy,
+        "strided" => KindWork.Strided,
+        "vector" => KindWork.Vector,
+        "matrix" => KindWork.Matrix,
+        _ => throw new InvalidDataException($"op-kinds.tsv: unknown work class '{work}'"),
     };
 
     private static CostFormula ParseCost(string cost, string factor)

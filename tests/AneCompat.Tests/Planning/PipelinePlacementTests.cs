@@ -150,4 +150,36 @@ public class PipelinePlacementTests
     }
 
     private static string Dims(TensorShape s) => s.Dims is null ? "?" : "[" + string.Join(", ", s.Dims.Select(d => d.Size?.ToString() ?? "?")) + "]";
+
+    /// <summary>
+    /// The typed interface of every segment is exactly its cut: it reads (as inputs) every runtime value its ops use
+    /// that it does not make, and exposes (as outputs) every value it makes that another segment, host-side work or the
+    /// function's outputs read — on real files through the real engine.
+    /// </summary>
+    [Theory]
+    [InlineData("blazeface-nms-pipeline/blazeface_pipeline.mlmodel")]
+    [InlineData("cifar10-mlpackage/CIFAR10NetMPS_4.mlpackage")]
+    [InlineData("mnist-ph1ps/MNIST.mlmodel")]
+    public void SegmentInterfacesAreExactlyTheirCuts(string key)
+    {
+        var (graph, _, plan) = PlanOf(Corpus.Path(key));
+        var functionOutputs = graph.Root.SelfAndDescendants()
+            .SelectMany(n => n.Functions.SelectMany(f => f.Outputs.Select(o => (n.FunctionPrefix + f.Name, o)))).ToHashSet();
+        foreach (var segment in plan.Segments.Where(s => s.Member is null))
+        {
+            var ops = plan.Ops.Where(p => p.Segment == segment.Index).Select(p => p.Op).ToList();
+            var made = ops.SelectMany(o => o.Outputs.Select(v => v.Name)).ToHashSet();
+            var read = ops.SelectMany(o => o.AllArguments).Where(a => a.Name is not null && !a.IsConstant).Select(a => a.Name!).ToHashSet();
+            var inputs = segment.InputTensors.Select(t => t.Name).ToHashSet();
+            Assert.Equal(read.Where(n => !made.Contains(n)).OrderBy(n => n), inputs.OrderBy(n => n));
+
+            var readElsewhere = plan.Ops.Where(p => p.Segment != segment.Index)
+                .SelectMany(p => p.Op.AllArguments).Where(a => a.Name is not null && !a.IsConstant).Select(a => a.Name!)
+                .Concat(plan.Segments.Where(s => s.Member is not null).SelectMany(s => s.InputTensors.Select(t => t.Name)))
+                .Concat(functionOutputs.Where(x => x.Item1 == segment.Function).Select(x => x.o))
+                .ToHashSet();
+            Assert.Equal(made.Where(readElsewhere.Contains).OrderBy(n => n), segment.OutputTensors.Select(t => t.Name).OrderBy(n => n));
+            Assert.All(segment.OutputTensors.Concat(segment.InputTensors), t => Assert.Equal(t.Type.ByteSize, t.Bytes));
+        }
+    }
 }

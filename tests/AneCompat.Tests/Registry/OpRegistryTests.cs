@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using AneCompat.Decoders.NeuralNetwork;
+using AneCompat.Planning;
 using AneCompat.Registry;
 using AneCompat.Rules;
 using AneCompat.Rules.Catalog;
@@ -151,5 +152,22 @@ public class OpRegistryTests
         {
             Directory.Delete(Path.GetDirectoryName(dir)!, recursive: true);
         }
+    }
+
+    [Fact]
+    public void WorkClassAndCostComeFromTheKindsDefinition()
+    {
+        var f = new GraphFactory();
+        var conv = f.Conv("x", "c", 3, 8, 16, 16);
+        Assert.Equal(KindWork.Matrix, OpRegistry.Of(conv).Work);
+        Assert.Equal(KindWork.Strided, OpRegistry.Of(f.Add("transpose", "t", GraphFactory.Fp16(8, 8), ("a", GraphFactory.Fp16(8, 8)))).Work);
+        Assert.Equal(KindWork.Metadata, OpRegistry.Of(f.Add("reshape", "r", GraphFactory.Fp16(64), ("a", GraphFactory.Fp16(8, 8)))).Work);
+        Assert.Equal(KindWork.Copy, OpRegistry.Of(f.Add("concat", "k", GraphFactory.Fp16(16, 8), ("a", GraphFactory.Fp16(8, 8)))).Work);
+        Assert.Equal(KindWork.Unknown, OpRegistry.Of(f.Add("some_future_op", "u", GraphFactory.Fp16(4))).Work);
+        // An LSTM's work is counted (4 gates × 2 × T·H × (I + H)), not left unknown.
+        var lstm = f.Add("lstm", "h", GraphFactory.Fp16(10, 1, 32), ("x", GraphFactory.Fp16(10, 1, 16)));
+        lstm.Attributes[Graph.Attr.InChannels] = 16L;
+        lstm.Attributes[Graph.Attr.OutChannels] = 32L;
+        Assert.Equal(4L * 2 * 10 * 32 * (16 + 32), CostModel.Flops(lstm));
     }
 }

@@ -1,4 +1,5 @@
 using AneCompat.Graph;
+using AneCompat.Registry;
 using ValueType = AneCompat.Graph.ValueType;
 
 namespace AneCompat.Decoders.MilProgram;
@@ -52,7 +53,7 @@ public static class MilDataflow
             if (IsConstant(op)) op.WeightBytes = InlinePayload(op);
             MilOpNormalizer.Apply(op, name => scope.Find(name)?.Op);
             foreach (var b in op.Blocks) Resolve(b, new Scope(scope));
-            var value = op.Kind == "const" ? op.Arg("val")?.Constant : null;
+            var value = op.Is(OpKinds.Const) ? op.Arg("val")?.Constant : null;
             foreach (var output in op.Outputs)
             {
                 var constant = value is not null ? WithType(value, output.Type)
@@ -63,7 +64,7 @@ public static class MilDataflow
     }
 
     /// <summary><c>const</c> and the compile-time decompression ops (<c>constexpr_*</c>).</summary>
-    public static bool IsConstant(Op op) => Registry.OpKinds.IsConstant(op);
+    public static bool IsConstant(Op op) => OpKinds.IsConstant(op);
 
     // Only the op's own inline values count: an iOS18 constexpr names const ops whose bytes those ops already count.
     private static long InlinePayload(Op op) =>

@@ -130,7 +130,7 @@ public static class MilOpNormalizer
     private static void WeightedMatrix(Op op, Func<string, Op?> producerOf)
     {
         var weight = op.Arg("weight") ?? op.Arg("y");
-        if (op.Kind == "linear") op.Attributes[Attr.DynamicWeights] = weight is null || !weight.IsConstant;
+        if (op.Is(OpKinds.Linear)) op.Attributes[Attr.DynamicWeights] = weight is null || !weight.IsConstant;
         InheritQuantization(op, weight, producerOf);
     }
 

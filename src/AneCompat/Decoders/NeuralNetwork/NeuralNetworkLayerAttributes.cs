@@ -37,6 +37,11 @@ internal static class NeuralNetworkLayerAttributes
             a[Attr.InChannels] = Long(l.InnerProduct.InputChannels);
             a[Attr.OutChannels] = Long(l.InnerProduct.OutputChannels);
         },
+        // Recurrent layers: input width and hidden width, what their cost formula needs (op-kinds.tsv `recurrent`).
+        [L.SimpleRecurrent] = (l, a) => Recurrent(a, l.SimpleRecurrent.InputVectorSize, l.SimpleRecurrent.OutputVectorSize),
+        [L.Gru] = (l, a) => Recurrent(a, l.Gru.InputVectorSize, l.Gru.OutputVectorSize),
+        [L.UniDirectionalLSTM] = (l, a) => Recurrent(a, l.UniDirectionalLSTM.InputVectorSize, l.UniDirectionalLSTM.OutputVectorSize),
+        [L.BiDirectionalLSTM] = (l, a) => Recurrent(a, l.BiDirectionalLSTM.InputVectorSize, l.BiDirectionalLSTM.OutputVectorSize),
         [L.BatchedMatmul] = (l, a) =>
         {
             var m = l.BatchedMatmul;
@@ -155,6 +160,12 @@ internal static class NeuralNetworkLayerAttributes
     }
 
     private static long Long(ulong v) => v > long.MaxValue ? long.MaxValue : (long)v;
+
+    private static void Recurrent(Dictionary<string, object> a, ulong input, ulong hidden)
+    {
+        if (input > 0) a[Attr.InChannels] = Long(input);
+        if (hidden > 0) a[Attr.OutChannels] = Long(hidden);
+    }
 
     private static long[] Spatial(IEnumerable<ulong> values, long fallback)
     {

@@ -1,5 +1,6 @@
-using AneCompat.Rules.Catalog;
 using AneCompat.Registry;
+using AneCompat.Rules.Catalog;
+
 namespace AneCompat.Rules.Checks;
 
 /// <summary>DIM-K-MAX: matmul/linear/conv contraction depth K ≤ 16384 (65536 on h16+).</summary>

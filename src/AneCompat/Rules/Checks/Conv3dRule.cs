@@ -1,5 +1,6 @@
-using AneCompat.Rules.Catalog;
 using AneCompat.Registry;
+using AneCompat.Rules.Catalog;
+
 namespace AneCompat.Rules.Checks;
 
 /// <summary>CONV-3D: a conv with three spatial axes; CPU-only before iOS 17, GPU from iOS 17, ANE via Core ML unconfirmed.</summary>

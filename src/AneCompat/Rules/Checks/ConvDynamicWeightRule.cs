@@ -1,5 +1,6 @@
-using AneCompat.Rules.Catalog;
 using AneCompat.Registry;
+using AneCompat.Rules.Catalog;
+
 namespace AneCompat.Rules.Checks;
 
 /// <summary>CONV-DYN-WEIGHT: a conv whose weight is a runtime tensor; Core ML placement unknown (direct path: batch 1 only).</summary>

@@ -1,5 +1,6 @@
-using AneCompat.Rules.Catalog;
 using AneCompat.Registry;
+using AneCompat.Rules.Catalog;
+
 namespace AneCompat.Rules.Checks;
 
 /// <summary>SLICE-DYN: slices with runtime begin/end/size run on the CPU ("anything dynamic goes to CPU").</summary>

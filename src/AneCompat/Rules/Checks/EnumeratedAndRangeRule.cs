@@ -1,4 +1,5 @@
 using AneCompat.Rules.Catalog;
+
 namespace AneCompat.Rules.Checks;
 
 /// <summary>SHAPE-ENUM+RANGE: enumerated and range inputs in one model ran CPU-only (macOS 13).</summary>

@@ -1,5 +1,6 @@
-using AneCompat.Rules.Catalog;
 using AneCompat.Registry;
+using AneCompat.Rules.Catalog;
+
 namespace AneCompat.Rules.Checks;
 
 /// <summary>DTYPE-FP32 (Apple): an fp32-typed ML-program op is barred from the Neural Engine.</summary>

@@ -1,5 +1,6 @@
-using AneCompat.Rules.Catalog;
 using AneCompat.Registry;
+using AneCompat.Rules.Catalog;
+
 namespace AneCompat.Rules.Checks;
 
 /// <summary>GATHER-AXIS-ND (Apple, Core AI): a gather_nd whose output is rank 3 is rejected by the ANE compiler.</summary>

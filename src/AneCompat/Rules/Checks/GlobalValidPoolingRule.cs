@@ -1,5 +1,6 @@
-using AneCompat.Rules.Catalog;
 using AneCompat.Registry;
+using AneCompat.Rules.Catalog;
+
 namespace AneCompat.Rules.Checks;
 
 /// <summary>POOL-GLOBAL-VALID (average pooling only, as the fact base reports it): an average pool made "global" by a kernel covering the whole input with VALID padding blocked the ANE.</summary>

@@ -1,5 +1,6 @@
-using AneCompat.Rules.Catalog;
 using AneCompat.Registry;
+using AneCompat.Rules.Catalog;
+
 namespace AneCompat.Rules.Checks;
 
 /// <summary>ATTN-MASK-INF (Apple): the NE mishandles IEEE ±inf (e.g. −inf attention masks); numeric, not placement.</summary>

@@ -1,5 +1,6 @@
-using AneCompat.Rules.Catalog;
 using AneCompat.Registry;
+using AneCompat.Rules.Catalog;
+
 namespace AneCompat.Rules.Checks;
 
 /// <summary>NUM-LN-EPS (Apple): a norm epsilon such as 1e-12 is not fp16-friendly (it ends up ≈6e-8 or 0).</summary>

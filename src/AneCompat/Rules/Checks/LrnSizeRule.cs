@@ -1,5 +1,6 @@
-using AneCompat.Rules.Catalog;
 using AneCompat.Registry;
+using AneCompat.Rules.Catalog;
+
 namespace AneCompat.Rules.Checks;
 
 /// <summary>LRN-C15: the native LRN bridge accepts only a local size ≤ 15 (direct path).</summary>

@@ -1,4 +1,5 @@
 using AneCompat.Rules.Catalog;
+
 namespace AneCompat.Rules.Checks;
 
 /// <summary>

@@ -1,5 +1,6 @@
-using AneCompat.Rules.Catalog;
 using AneCompat.Registry;
+using AneCompat.Rules.Catalog;
+
 namespace AneCompat.Rules.Checks;
 
 /// <summary>DIM-OUTBLOB: a linear/matmul/innerProduct output wider than 16384 ("Output blob dimensions exceed ANE limit").</summary>

@@ -1,5 +1,5 @@
-using AneCompat.Registry;
 using AneCompat.Graph;
+using AneCompat.Registry;
 
 namespace AneCompat.Rules.Checks;
 

@@ -1,5 +1,5 @@
-using AneCompat.Rules.Catalog;
 using AneCompat.Graph;
+using AneCompat.Rules.Catalog;
 
 namespace AneCompat.Rules.Checks;
 

@@ -1,5 +1,6 @@
-using AneCompat.Rules.Catalog;
 using AneCompat.Registry;
+using AneCompat.Rules.Catalog;
+
 namespace AneCompat.Rules.Checks;
 
 /// <summary>STATE-ALIGN32: state tensor dims had to be multiples of 32 to stay on the ANE (M4, macOS 15.2; one report).</summary>

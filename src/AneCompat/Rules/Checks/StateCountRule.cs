@@ -1,4 +1,5 @@
 using AneCompat.Rules.Catalog;
+
 namespace AneCompat.Rules.Checks;
 
 /// <summary>STATE-COUNT: 1-2 states per chunk worked on the ANE; with 3+ only the GPU worked (one report).</summary>
