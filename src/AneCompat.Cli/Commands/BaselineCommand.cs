@@ -27,11 +27,8 @@ public static class BaselineCommand
         cmd.SetAction(parse =>
         {
             var error = parse.InvocationConfiguration.Error;
-            var chip = ChipProfiles.Find(parse.GetValue(target) ?? ChipProfiles.DefaultName);
-            if (chip is null)
-                return Fail(error, $"unknown target '{parse.GetValue(target)}'; known: {string.Join(", ", ChipProfiles.All.Select(p => p.Name))}");
-            if (!ComputeUnitNames.TryParse(parse.GetValue(units), out var computeUnits))
-                return Fail(error, $"unknown compute units '{parse.GetValue(units)}'; use {string.Join(", ", ComputeUnitNames.All)}");
+            if (TargetOptions.Resolve(parse.GetValue(target), parse.GetValue(units), error) is not var (chip, computeUnits))
+                return ExitCodes.InputError;
 
             var reports = new List<Report>();
             var inputs = new List<string>();

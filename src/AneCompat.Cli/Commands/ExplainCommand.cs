@@ -66,7 +66,7 @@ public static class ExplainCommand
             sb.AppendLine($"{o.Name} ({o.TableLabel}): {StatusText(o.Status)}");
             sb.AppendLine();
             sb.AppendLine($"  Status: {o.StatusCode} — {StatusMeaning(o.Status)}");
-            sb.AppendLine($"  Confidence: {(o.ConfidenceText.Length == 0 ? "-" : o.ConfidenceText)} ({ConfidenceMeaning(o.Confidence)})");
+            sb.AppendLine($"  Confidence: {(o.ConfidenceText.Length == 0 ? "-" : o.ConfidenceText)} ({o.Confidence.Meaning()})");
             if (o.Kind != o.Name) sb.AppendLine($"  Graph kind: {o.Kind}");
             sb.AppendLine();
             sb.AppendLine("Conditions");
@@ -86,7 +86,7 @@ public static class ExplainCommand
         {
             if (sb.Length > 0) sb.AppendLine();
             sb.AppendLine($"{t.Type} (model type, {t.Family}): {t.Status switch { "N" => "not on the ANE by design", "U" => "unknown", _ => "judged op by op" }}");
-            sb.AppendLine($"  Confidence: {ConfidenceMeaning(t.Confidence)}");
+            sb.AppendLine($"  Confidence: {t.Confidence.Meaning()}");
             foreach (var id in t.Rules)
                 sb.AppendLine(catalog.Find(id) is { } r ? $"  {r.Id}: {r.Title} — {r.Condition} ({r.Effect.Label()})" : $"  {id}");
             if (t.Notes.Length > 0) sb.AppendLine($"  Notes: {t.Notes}");
@@ -121,13 +121,4 @@ public static class ExplainCommand
         _ => "unknown: no source establishes where it runs",
     };
 
-    private static string ConfidenceMeaning(Confidence c)
-    {
-        var parts = new List<string>();
-        if (c.HasFlag(Confidence.A)) parts.Add("A = documented by Apple");
-        if (c.HasFlag(Confidence.R)) parts.Add("R = reverse-engineered");
-        if (c.HasFlag(Confidence.C)) parts.Add("C = community-observed");
-        if (c.HasFlag(Confidence.G)) parts.Add("G = guessed/inferred");
-        return parts.Count == 0 ? "none stated" : string.Join("; ", parts);
-    }
 }

@@ -51,6 +51,17 @@ public static class EffectExtensions
         _ => e.ToString(),
     };
 
+    /// <summary>The confidence codes in words, for explanations (explain, docs/rules.md).</summary>
+    public static string Meaning(this Confidence c)
+    {
+        var parts = new List<string>();
+        if (c.HasFlag(Confidence.A)) parts.Add("A = documented by Apple");
+        if (c.HasFlag(Confidence.R)) parts.Add("R = reverse-engineered");
+        if (c.HasFlag(Confidence.C)) parts.Add("C = community-observed");
+        if (c.HasFlag(Confidence.G)) parts.Add("G = guessed/inferred");
+        return parts.Count == 0 ? "none stated" : string.Join("; ", parts);
+    }
+
     public static string Label(this Confidence c) =>
         c == Confidence.None ? "-" : string.Join("/", Enum.GetValues<Confidence>().Where(f => f != Confidence.None && c.HasFlag(f)));
 }

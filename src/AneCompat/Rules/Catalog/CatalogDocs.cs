@@ -21,7 +21,7 @@ public static class CatalogDocs
         sb.AppendLine("Why it matters");
         sb.AppendLine($"  Effect: {r.Effect.Label()} (fact base: {r.EffectText})");
         sb.AppendLine($"  Chips / OS: {(r.Chips.Length == 0 ? "-" : r.Chips)}");
-        sb.AppendLine($"  Confidence: {r.ConfidenceText} ({ConfidenceMeaning(r.Confidence)})");
+        sb.AppendLine($"  Confidence: {r.ConfidenceText} ({r.Confidence.Meaning()})");
         sb.AppendLine();
         sb.AppendLine("Evidence");
         if (r.Sources.Count == 0) sb.AppendLine($"  {r.SourceText}");
@@ -90,15 +90,6 @@ public static class CatalogDocs
         _ => "advice only (needs runtime facts the file does not hold)",
     };
 
-    private static string ConfidenceMeaning(Confidence c)
-    {
-        var parts = new List<string>();
-        if (c.HasFlag(Confidence.A)) parts.Add("A = documented by Apple");
-        if (c.HasFlag(Confidence.R)) parts.Add("R = reverse-engineered");
-        if (c.HasFlag(Confidence.C)) parts.Add("C = community-observed");
-        if (c.HasFlag(Confidence.G)) parts.Add("G = guessed/inferred");
-        return parts.Count == 0 ? "none stated" : string.Join("; ", parts);
-    }
 
     private static string SafetyMeaning(string? safety) => safety switch
     {
