@@ -118,7 +118,7 @@
     var headline = el('div');
     headline.appendChild(el('b', '', R.statusReason ? R.statusReason : ex.headline));
     why.appendChild(headline);
-    if (R.statusReason && !ex.ok) why.appendChild(el('div', 'muted', ex.headline));
+    if (R.statusReason && R.statusReason !== ex.headline) why.appendChild(el('div', 'muted', ex.headline));
     if (ex.items.length) {
       var ul = el('ul');
       ex.items.slice(0, 5).forEach(function (it) {
