@@ -38,7 +38,7 @@ public sealed class DilatedConvolutionFix : Fix
             long ekh = (kh - 1) * dh + 1, ekw = (kw - 1) * dw + 1;
             long outC = (long)c.OutputChannels, inC = (long)c.KernelChannels;
             var fp16 = w.FloatValue.Count == 0;
-            float[] src = FixLayerEvaluator.Floats(w);
+            float[] src = WeightValues.Read(w, -1, $"layer '{layer.Name}' weights");
             if (src.LongLength != outC * inC * kh * kw) { yield return p with { NotApplicable = "weight count does not match the kernel" }; continue; }
             var dense = new float[outC * inC * ekh * ekw];
             for (long oc = 0; oc < outC * inC; oc++)

@@ -99,9 +99,9 @@ public sealed class ScalarConstantFix : Fix
     {
         try
         {
-            var values = FixLayerEvaluator.Floats(constant.LayerCase == Kind.LoadConstantND ? constant.LoadConstantND.Data : constant.LoadConstant.Data);
+            var values = WeightValues.Read(constant.LayerCase == Kind.LoadConstantND ? constant.LoadConstantND.Data : constant.LoadConstant.Data, -1, "constant");
             return values.Length == 1 ? values[0] : null;
         }
-        catch (FixEvaluationException) { return null; }
+        catch (Exception e) when (e is NotCoveredException or ArgumentException) { return null; }
     }
 }
