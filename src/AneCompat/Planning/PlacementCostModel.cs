@@ -21,51 +21,11 @@ public static class PlacementCostModel
     public static readonly IReadOnlySet<string> GpuCapableBlockers =
         new HashSet<string>(StringComparer.Ordinal) { "DTYPE-FP32", "DTYPE-FP32-LITERAL", "DTYPE-FP16-PASS" };
 
-    /// <summary>What kind of work an op does, for the CPU-time estimate.</summary>
-    public enum WorkClass
-    {
-        /// <summary>The kind is not known or its work is opaque (custom layer code): its cost is unknown.</summary>
-        Unknown,
-        /// <summary>No data moves: constants, reshapes, squeezes, shape queries.</summary>
-        Metadata,
-        /// <summary>Contiguous copies (concat, slice, pad, gather, cast …): memory traffic only.</summary>
-        Copy,
-        /// <summary>Elements move to new strides (transpose, depth_to_space …).</summary>
-        Strided,
-        /// <summary>Per-element arithmetic: elementwise, activations, normalisation, softmax, reductions, pooling, recurrences.</summary>
-        Vector,
-        /// <summary>Matrix-unit work: matmul, convolution, inner product, attention.</summary>
-        Matrix,
-    }
-
-    // Among the registry's kinds without arithmetic: those that move elements to new strides, and those that move nothing.
-    private static readonly HashSet<string> StridedKinds = new(StringComparer.Ordinal)
-    {
-        "transpose", "depth_to_space", "space_to_depth", "pixel_shuffle", "pixel_unshuffle", "reorganize_data", "reverse",
-        "reverse_sequence", "sliding_windows", "batch_to_space", "space_to_batch",
-    };
-
-    private static readonly HashSet<string> MetadataKinds = new(StringComparer.Ordinal)
-    {
-        "reshape", "reshape_like", "squeeze", "expand_dims", "flatten", "flatten2d", "identity", "shape",
-    };
-
-    /// <summary>The work class of an op, from its registry kind's cost formula (op-kinds.tsv).</summary>
-    public static WorkClass Classify(Op op)
-    {
-        var kind = OpRegistry.Find(op.Kind);
-        if (kind is null) return WorkClass.Unknown;
-        if (kind.Role == KindRole.FoldedConstant) return WorkClass.Metadata;
-        return kind.Cost.Shape switch
-        {
-            CostShape.Opaque => WorkClass.Unknown,
-            CostShape.NoArithmetic when MetadataKinds.Contains(kind.Name) => WorkClass.Metadata,
-            CostShape.NoArithmetic when StridedKinds.Contains(kind.Name) => WorkClass.Strided,
-            CostShape.NoArithmetic => WorkClass.Copy,
-            CostShape.Conv or CostShape.ConvTranspose or CostShape.Linear or CostShape.Matmul or CostShape.Attention => WorkClass.Matrix,
-            _ => WorkClass.Vector,
-        };
-    }
+    /// <summary>
+    /// The work class of an op: its registry kind's <see cref="OpKind.Work"/> (op-kinds.tsv <c>work</c> column, the one
+    /// owner of the fact); <see cref="KindWork.Unknown"/> for a kind the registry lacks.
+    /// </summary>
+    public static KindWork Classify(Op op) => OpRegistry.Of(op).Work;
 
     /// <summary>Estimated CPU time of one op in µs; null when it cannot be estimated.</summary>
     public static double? CpuMicroseconds(Op op, OpCost cost)
@@ -73,13 +33,13 @@ public static class PlacementCostModel
         var fp32 = IsFp32(op);
         double? time = Classify(op) switch
         {
-            WorkClass.Metadata => 0,
-            WorkClass.Copy => TrafficBytes(op, cost) is long b ? Bytes(b, PlacementHeuristics.CpuActivationGBps) : null,
-            WorkClass.Strided => OutputElements(op) is long n ? n * PlacementHeuristics.CpuStridedNsPerElement / 1000 : null,
-            WorkClass.Vector => cost.Flops is long f && TrafficBytes(op, cost) is long b
+            KindWork.Metadata => 0,
+            KindWork.Copy => TrafficBytes(op, cost) is long b ? Bytes(b, PlacementHeuristics.CpuActivationGBps) : null,
+            KindWork.Strided => OutputElements(op) is long n ? n * PlacementHeuristics.CpuStridedNsPerElement / 1000 : null,
+            KindWork.Vector => cost.Flops is long f && TrafficBytes(op, cost) is long b
                 ? Flops(f, fp32 ? PlacementHeuristics.CpuVectorGflopsFp32 : PlacementHeuristics.CpuVectorGflopsFp16) + Bytes(b, PlacementHeuristics.CpuActivationGBps)
                 : null,
-            WorkClass.Matrix => cost.Flops is long f
+            KindWork.Matrix => cost.Flops is long f
                 ? Flops(f, fp32 ? PlacementHeuristics.CpuMatrixGflopsFp32 : PlacementHeuristics.CpuMatrixGflopsFp16)
                 : null,
             _ => null,
@@ -89,7 +49,7 @@ public static class PlacementCostModel
 
     /// <summary>GPU compute time of one op in µs beyond the dispatch overhead: matrix FLOPs at the GPU's rate.</summary>
     public static double GpuComputeMicroseconds(Op op, OpCost cost) =>
-        Classify(op) == WorkClass.Matrix && cost.Flops is long f ? Flops(f, PlacementHeuristics.GpuMatrixGflops) : 0;
+        Classify(op) == KindWork.Matrix && cost.Flops is long f ? Flops(f, PlacementHeuristics.GpuMatrixGflops) : 0;
 
     /// <summary>Time in µs to copy a boundary tensor of this many bytes between CPU and ANE memory.</summary>
     public static double CopyMicroseconds(long bytes) => Bytes(bytes, PlacementHeuristics.BoundaryCopyGBps);

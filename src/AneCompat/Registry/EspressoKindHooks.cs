@@ -4,6 +4,8 @@ namespace AneCompat.Registry;
 /// Attribute normalisation for espresso layers whose kind depends on a numeric mode code (pool, activation,
 /// elementwise). Base kinds come from espresso-layers.tsv. Codes come from formats.md d.6 unless a comment says
 /// otherwise; an unknown code keeps the generic kind so nothing is claimed that the files do not show.
+/// Also the few espresso types the decoder has always read but the fact base (formats.md, hence espresso-layers.tsv)
+/// does not list: they name their kind directly and have no status row of their own.
 /// </summary>
 public static class EspressoKindHooks
 {
@@ -22,14 +24,27 @@ public static class EspressoKindHooks
         [0] = "add", [1] = "mul", [2] = "add", [3] = "mul", [119] = "clip",
     };
 
-    /// <summary>Every kind a mode code can select (for the registry's coverage test).</summary>
+    /// <summary>
+    /// Espresso types outside espresso-layers.tsv (formats.md lists only <c>batchnorm</c> and mode-coded
+    /// <c>activation</c>) that the pre-registry decoder table mapped; each names the op kind it spells.
+    /// </summary>
+    private static readonly Dictionary<string, string> KindByUnlistedType = new(StringComparer.Ordinal)
+    {
+        ["relu"] = "relu", ["tanh"] = "tanh", ["batch_norm"] = "batch_norm",
+    };
+
+    /// <summary>Espresso types that resolve through <see cref="KindByUnlistedType"/> rather than the catalog table.</summary>
+    public static IEnumerable<string> UnlistedTypes => KindByUnlistedType.Keys;
+
+    /// <summary>Every kind a mode code or an unlisted type can select (for the registry's coverage test).</summary>
     public static IEnumerable<string> RefinedKinds =>
-        PoolByAvgOrMax.Values.Concat(ActivationByMode.Values).Concat(ElementwiseByOperation.Values).Distinct();
+        PoolByAvgOrMax.Values.Concat(ActivationByMode.Values).Concat(ElementwiseByOperation.Values).Concat(KindByUnlistedType.Values).Distinct();
 
     /// <summary>The canonical kind; <paramref name="code"/> reads the layer's numeric keys (null when absent).</summary>
     public static OpKind KindOf(string type, Func<string, long?> code)
     {
-        if (OpRegistry.Resolve(SpellingFormat.EspressoLayer, type) is not { } baseKind) return OpRegistry.Unknown;
+        if (OpRegistry.Resolve(SpellingFormat.EspressoLayer, type) is not { } baseKind)
+            return KindByUnlistedType.TryGetValue(type, out var named) ? OpRegistry.Get(named) : OpRegistry.Unknown;
         var refined = type switch
         {
             "pool" => Lookup(PoolByAvgOrMax, code("avg_or_max")),

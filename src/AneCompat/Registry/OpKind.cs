@@ -18,15 +18,15 @@ public enum KindWork
 {
     /// <summary>Not knowable from the file (custom code, an unrecognised op).</summary>
     Unknown,
-    /// <summary>No data moves: constants, reshapes, shape queries, control flow.</summary>
+    /// <summary>No data moves (costs nothing): constants, reshapes, squeezes, expand_dims, flattens, shape queries.</summary>
     Metadata,
-    /// <summary>Contiguous copies (concat, slice, pad, gather, cast …): memory traffic only.</summary>
+    /// <summary>Contiguous copies (concat, slice, pad, gather, cast …; control-flow ops count their outputs' traffic too): memory traffic only.</summary>
     Copy,
-    /// <summary>Elements move to new strides (transpose, depth_to_space …).</summary>
+    /// <summary>Elements move to new strides (transpose, depth_to_space, batch_to_space …): a per-element cost.</summary>
     Strided,
-    /// <summary>Per-element arithmetic: elementwise, activations, normalisation, softmax, reductions, pooling.</summary>
+    /// <summary>Per-element arithmetic: elementwise, activations, normalisation, softmax, reductions, pooling, recurrent layers.</summary>
     Vector,
-    /// <summary>Matrix-unit work: matmul, convolution, inner product, attention, recurrent layers.</summary>
+    /// <summary>Matrix-unit work: matmul, convolution, inner product, attention.</summary>
     Matrix,
 }
 

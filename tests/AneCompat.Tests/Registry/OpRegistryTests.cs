@@ -170,4 +170,20 @@ public class OpRegistryTests
         lstm.Attributes[Graph.Attr.OutChannels] = 32L;
         Assert.Equal(4L * 2 * 10 * 32 * (16 + 32), CostModel.Flops(lstm));
     }
+
+    [Fact]
+    public void WorkColumnAgreesWithRoleAndCost()
+    {
+        foreach (var k in OpRegistry.Kinds)
+        {
+            if (k.IsConstant) Assert.True(k.Work == KindWork.Metadata, k.Name);
+            if (k.Cost.Shape == CostShape.Opaque) Assert.True(k.Work == KindWork.Unknown, k.Name);
+            if (k.Cost.Shape is CostShape.Conv or CostShape.ConvTranspose or CostShape.Linear or CostShape.Matmul or CostShape.Attention)
+                Assert.True(k.Work == KindWork.Matrix, k.Name);
+            if (k.Work is KindWork.Metadata or KindWork.Copy or KindWork.Strided && !k.IsConstant)
+                Assert.True(k.Cost.Shape == CostShape.NoArithmetic, k.Name);
+        }
+        Assert.Equal(KindWork.Metadata, OpRegistry.Get("squeeze").Work);
+        Assert.Equal(KindWork.Strided, OpRegistry.Get("batch_to_space").Work);
+    }
 }
