@@ -9,7 +9,7 @@ namespace AneCompat.Tests.Cli;
 /// </summary>
 public class FolderLinksAndOrderTests
 {
-    [Fact]
+    [CorpusFact]
     public void LinksInsideTheFolderAreFollowedAndLinksOutsideAreReportedNotRead()
     {
         if (OperatingSystem.IsWindows()) return;
@@ -38,7 +38,7 @@ public class FolderLinksAndOrderTests
         Assert.Contains(warnings, w => w.Contains("Argmax.mlmodelc: symbolic link to") && w.Contains("not followed"));
     }
 
-    [Fact]
+    [CorpusFact]
     public void ParallelAnalysisListsModelsInTheSameOrderEveryTime()
     {
         using var t = new TempDir();

@@ -82,7 +82,7 @@ public class GateTests
         Assert.Contains("| `residual` |", md.Stdout);
     }
 
-    [Fact]
+    [CorpusFact]
     public void DiffOfAModelAndItsCompiledVersionIsNoChange()
     {
         var r = CliRunner.Run("diff", Corpus.Path("mars-habitat-pricer/MarsHabitatPricer.mlmodel"), Corpus.Path("mars-habitat-pricer-mlmodelc/MarsHabitatPricer.mlmodelc"));
@@ -90,7 +90,7 @@ public class GateTests
         Assert.StartsWith("no change:", r.Stdout);
     }
 
-    [Fact]
+    [CorpusFact]
     public void DiffOfUnrelatedCorpusModelsListsAddedAndRemovedOpsAndNewFindings()
     {
         var r = CliRunner.Run("diff", Corpus.Path("mnist-ph1ps/MNIST.mlmodel"), Corpus.Path("custom-layer-swish/NeuralMcNeuralNet.mlmodel"), "--format", "json");
@@ -146,7 +146,7 @@ public class GateTests
         Assert.Equal(1, CliRunner.Run(net, "--baseline", baseline, "--fail-on", "partial").ExitCode);
     }
 
-    [Fact]
+    [CorpusFact]
     public void FailOnSetsWhatFailsTheRun()
     {
         using var t = new TempDir();
@@ -170,7 +170,7 @@ public class GateTests
         Assert.Contains("not an anecompat baseline", CliRunner.Run(partial, "--baseline", t.File("bad.json")).Stderr);
     }
 
-    [Fact]
+    [CorpusFact]
     public void MarkdownSummaryOfAFolderHasOneRowPerModelAndTheFindings()
     {
         using var t = new TempDir();

@@ -6,7 +6,7 @@ namespace AneCompat.Tests.Evaluation;
 /// <summary>The corpus' small models run end to end under the evaluator, with their real weights.</summary>
 public class CorpusEvaluationTests
 {
-    [Theory]
+    [CorpusTheory]
     [InlineData("motion-dense-tiny/model.mlmodel")]
     [InlineData("pb-to-mlmodel-dense/model.mlmodel")]
     [InlineData("mnist-ph1ps/MNIST.mlmodel")]
@@ -24,7 +24,7 @@ public class CorpusEvaluationTests
         }
     }
 
-    [Fact]
+    [CorpusFact]
     public void Softmax_heads_sum_to_one()
     {
         var model = LoadedModel.Read(Corpus.Path("motion-dense-tiny/model.mlmodel"));
@@ -32,7 +32,7 @@ public class CorpusEvaluationTests
         Assert.Equal(1.0, outputs.Values.Single().Data.Sum(v => (double)v), 5);
     }
 
-    [Fact]
+    [CorpusFact]
     public void A_model_with_control_flow_is_reported_not_covered()
     {
         var model = LoadedModel.Read(Corpus.Path("tf-lstm-nd-controlflow/model.mlmodel"));

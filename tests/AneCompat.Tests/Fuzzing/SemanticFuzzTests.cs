@@ -39,7 +39,7 @@ public class SemanticFuzzTests(ITestOutputHelper output)
         CorpusHashes.AssertUnchanged(before, CorpusHashes.Snapshot());
     }
 
-    [Fact]
+    [CorpusFact]
     [Trait("Category", "Fuzz")]
     public void BoundedWholePipelineRun()
     {

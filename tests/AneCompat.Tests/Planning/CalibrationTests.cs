@@ -51,7 +51,7 @@ public class CalibrationTests
         return (double)compute.Count(o => o.Device == DeviceOf(c.Observed)) / compute.Count;
     }
 
-    [Theory]
+    [CorpusTheory]
     [MemberData(nameof(CaseIndices))]
 #pragma warning disable xUnit1026 // the label only names the case in test output
     public void Prediction_agrees_with_the_published_plan(int index, string label)
@@ -61,7 +61,7 @@ public class CalibrationTests
         Assert.InRange(Agreement(c), 0.9, 1.0);
     }
 
-    [Fact]
+    [CorpusFact]
     public void The_set_has_every_device_and_both_compute_unit_settings()
     {
         // The cases cover what the model must tell apart; if the set shrinks, the score above means less.

@@ -156,7 +156,7 @@ public class PipelinePlacementTests
     /// that it does not make, and exposes (as outputs) every value it makes that another segment, host-side work or the
     /// function's outputs read — on real files through the real engine.
     /// </summary>
-    [Theory]
+    [CorpusTheory]
     [InlineData("blazeface-nms-pipeline/blazeface_pipeline.mlmodel")]
     [InlineData("cifar10-mlpackage/CIFAR10NetMPS_4.mlpackage")]
     [InlineData("mnist-ph1ps/MNIST.mlmodel")]

@@ -38,7 +38,7 @@ public class ArchiveTests
     private static string Line(string relative, string output) =>
         Assert.Single(output.Split('\n'), l => l.Contains(" " + relative + ":"));
 
-    [Fact]
+    [CorpusFact]
     public void ModelsInsideAZipGiveTheSameAnswersAsOnDiskWithoutExtracting()
     {
         using var t = new TempDir();
@@ -58,7 +58,7 @@ public class ArchiveTests
         Assert.Equal(before, Listing(t.Path));
     }
 
-    [Fact]
+    [CorpusFact]
     public void AnIpaIsReadThroughPayloadAppAndItsSarifPointsAtTheIpa()
     {
         using var t = new TempDir();
@@ -80,7 +80,7 @@ public class ArchiveTests
         Assert.EndsWith("Payload/Demo.app/Argmax.mlmodelc", folder.RootElement.GetProperty("models")[0].GetProperty("model").GetProperty("path").GetString());
     }
 
-    [Theory]
+    [CorpusTheory]
     [InlineData("../evil.mlmodel", "'..'")]
     [InlineData("Payload/../../evil.mlmodel", "'..'")]
     [InlineData("/tmp/evil.mlmodel", "absolute")]

@@ -39,7 +39,7 @@ public class HtmlDataTests
         Assert.Equal(GraphFactory.Fp16(1, 16, 64, 64).ToString(), inputs[0].GetProperty("type").GetString());
     }
 
-    [Fact]
+    [CorpusFact]
     public void OpsInsideNestedBlocksNameTheirOwner()
     {
         // tf-lstm-nd-controlflow: Keras LSTM with loop and branch layers whose bodies are nested networks.
@@ -54,7 +54,7 @@ public class HtmlDataTests
         });
     }
 
-    [Fact]
+    [CorpusFact]
     public void TargetAllWritesEveryChipAndTheRulesThatDiffer()
     {
         using var t = new TempDir();
@@ -89,7 +89,7 @@ public class HtmlDataTests
         Assert.Equal(targets.Count, html.GetProperty("targets").GetArrayLength());
     }
 
-    [Fact]
+    [CorpusFact]
     public void FolderHtmlIsOneDashboardPageHoldingEveryModel()
     {
         using var t = new TempDir();

@@ -26,7 +26,7 @@ public class SarifCodeScanningTests
     private static int Line(JsonElement result) =>
         result.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("region").GetProperty("startLine").GetInt32();
 
-    [Theory]
+    [CorpusTheory]
     [InlineData("custom-layer-swish/NeuralMcNeuralNet.mlmodel", "custom-layer-swish/NeuralMcNeuralNet.mlmodel")]
     [InlineData("cifar10-mlpackage/CIFAR10NetMPS_4.mlpackage", "cifar10-mlpackage/CIFAR10NetMPS_4.mlpackage/Data/com.apple.CoreML/model.mlmodel")]
     [InlineData("fluidaudio-argmax-mlmodelc/Argmax.mlmodelc", "fluidaudio-argmax-mlmodelc/Argmax.mlmodelc/model.mil")]
@@ -50,7 +50,7 @@ public class SarifCodeScanningTests
         }
     }
 
-    [Fact]
+    [CorpusFact]
     public void OpsOfAModelMilPointAtTheirOwnLine()
     {
         var model = Corpus.Path("fluidaudio-argmax-mlmodelc/Argmax.mlmodelc");
@@ -72,7 +72,7 @@ public class SarifCodeScanningTests
         }
     }
 
-    [Fact]
+    [CorpusFact]
     public void AnOpOfACompiledPipelineMemberPointsAtTheMembersOwnProgram()
     {
         // A compiled pipeline whose member model0 is the Argmax program: its ops live in model0/model.mil.
@@ -96,7 +96,7 @@ public class SarifCodeScanningTests
         }
     }
 
-    [Fact]
+    [CorpusFact]
     public void NamesWithSpacesPercentAndHashAreEscapedPerSegmentAndAModelOutsideTheRootIsWarnedAbout()
     {
         using var t = new TempDir();
@@ -122,7 +122,7 @@ public class SarifCodeScanningTests
         Assert.Equal(5, CliRunner.Run(model, "--format", "sarif", "--sarif-root", Path.Combine(t.Path, "missing")).ExitCode);
     }
 
-    [Fact]
+    [CorpusFact]
     public void RulesCarryHelpAndAHelpUriIntoTheRulesDocument()
     {
         var (_, doc, _, _) = Sarif(Corpus.Path("custom-layer-swish/NeuralMcNeuralNet.mlmodel"), "--sarif-root", Corpus.Dir);
@@ -143,7 +143,7 @@ public class SarifCodeScanningTests
         }
     }
 
-    [Fact]
+    [CorpusFact]
     public void FingerprintsIncludeTheModelPathButNotTheOpIndex()
     {
         using var t = new TempDir();
@@ -195,7 +195,7 @@ public class SarifCodeScanningTests
         Assert.Equal(6_000, results.Count(r => r.GetProperty("level").GetString() == "error"));
     }
 
-    [Fact]
+    [CorpusFact]
     public void TheValidatorCatchesWhatGitHubRejects()
     {
         var (_, doc, text, _) = Sarif(Corpus.Path("custom-layer-swish/NeuralMcNeuralNet.mlmodel"), "--sarif-root", Corpus.Dir);

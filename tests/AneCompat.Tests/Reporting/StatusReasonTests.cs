@@ -18,7 +18,7 @@ public class StatusReasonTests
     private static Report MnistReport() =>
         ReportBuilder.Analyze(ModelReader.Read(Corpus.Path(Mnist)), ChipProfiles.Default, ComputeUnits.All);
 
-    [Fact]
+    [CorpusFact]
     public void PlacementOnlyVerdictSaysSoInJsonTextAndSarif()
     {
         var report = MnistReport();
@@ -48,7 +48,7 @@ public class StatusReasonTests
         Assert.Equal("COST-MIN-WORK", run.GetProperty("tool").GetProperty("driver").GetProperty("rules")[ruleIndex].GetProperty("id").GetString());
     }
 
-    [Fact]
+    [CorpusFact]
     public void FolderLineSaysWhenTheVerdictIsPlacementOnly()
     {
         using var t = new TempDir();
@@ -62,7 +62,7 @@ public class StatusReasonTests
         Assert.DoesNotContain("only because of placement", swish);
     }
 
-    [Fact]
+    [CorpusFact]
     public void ReasonNamesBlockingRulesAndPlacementSeparately()
     {
         var partial = SampleReports.ConvCustomConv();

@@ -128,7 +128,7 @@ public class ForgedTextTests
         Assert.Contains("differing only in case", r.Stderr);
     }
 
-    [Fact]
+    [CorpusFact]
     public void DuplicateKeysInMetadataJsonAreRefused()
     {
         using var t = new TempDir();

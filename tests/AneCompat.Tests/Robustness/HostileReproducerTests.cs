@@ -30,7 +30,7 @@ public class HostileReproducerTests
         return Assert.Single(lines);
     }
 
-    [Fact]
+    [CorpusFact]
     public void ConvolutionWithStrideZeroIsAnInvalidModel()
     {
         var r = CliRunner.Run(Repro("conv-stride0-fully-compatible.mlmodel"));
@@ -41,7 +41,7 @@ public class HostileReproducerTests
         Assert.Throws<ModelReadException>(() => ModelReader.Read(Repro("conv-stride0-fully-compatible.mlmodel")));
     }
 
-    [Fact]
+    [CorpusFact]
     public void MilTextWithStrideZeroIsAnInvalidModel()
     {
         var r = CliRunner.Run(Repro("weightbytes-overflow-miltext.mlmodelc"));
@@ -49,7 +49,7 @@ public class HostileReproducerTests
         Assert.Contains("invalid model: op #2 d (conv) has stride 0", OneErrorLine(r));
     }
 
-    [Fact]
+    [CorpusFact]
     public void MilTextWeightBytesSaturateInsteadOfOverflowing()
     {
         // The same model with a valid stride: two 2^62×2^62 fp16 constants must give a saturated total, not exit 7.
@@ -64,7 +64,7 @@ public class HostileReproducerTests
         Assert.True(Json(r).GetProperty("model").GetProperty("weightBytes").GetInt64() > 0);
     }
 
-    [Fact]
+    [CorpusFact]
     public void WeightByteTotalOfTwoHugeConstantsIsReported()
     {
         var r = CliRunner.Run(Repro("weightbytes-overflow-two-consts.mlmodel"), "--format", "json");
@@ -74,7 +74,7 @@ public class HostileReproducerTests
         Assert.Contains(json.GetProperty("rules").EnumerateArray(), rule => rule.GetProperty("ruleId").GetString() == "COST-MODEL-SIZE");
     }
 
-    [Fact]
+    [CorpusFact]
     public void PlannerCopyBytesAreSummedWithoutOverflow()
     {
         var r = CliRunner.Run(Repro("planner-copybytes-overflow.mlmodel"), "--format", "json");
@@ -84,7 +84,7 @@ public class HostileReproducerTests
         Assert.True(cost.GetProperty("copyBytes").GetInt64() > 1L << 60);
     }
 
-    [Fact]
+    [CorpusFact]
     public void TileFactorProductThatWouldDivideByZeroIsAFinding()
     {
         var r = CliRunner.Run(Repro("tilefactor-divide-by-zero.mlmodel"), "--format", "json");
@@ -92,7 +92,7 @@ public class HostileReproducerTests
         Assert.Contains(Json(r).GetProperty("rules").EnumerateArray(), rule => rule.GetProperty("ruleId").GetString() == "TILE-SPACE");
     }
 
-    [Fact]
+    [CorpusFact]
     public void DumpJsonWritesInfinityAsTheSchemaSays()
     {
         var r = CliRunner.Run("dump", Repro("dumpjson-attr-inf.mlmodel"), "--json");
@@ -102,7 +102,7 @@ public class HostileReproducerTests
         Assert.Contains(attributes, a => a.TryGetProperty("alpha", out var alpha) && alpha.ValueKind == JsonValueKind.String && alpha.GetString() is "Infinity" or "-Infinity" or "NaN");
     }
 
-    [Theory]
+    [CorpusTheory]
     [MemberData(nameof(All))]
     public void NoCommandOrFormatEndsInAnInternalError(string name)
     {
@@ -121,7 +121,7 @@ public class HostileReproducerTests
         }
     }
 
-    [Fact]
+    [CorpusFact]
     public void FolderRunRecordsEachFailingModelAndReachesItsSummaryAndDocuments()
     {
         var text = CliRunner.Run(Dir);

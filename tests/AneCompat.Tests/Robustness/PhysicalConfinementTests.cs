@@ -37,7 +37,7 @@ public class PhysicalConfinementTests
         return line;
     }
 
-    [Fact]
+    [CorpusFact]
     public void PackageModelThroughUpLinkThenDotDot()
     {
         using var t = new TempDir();
@@ -57,7 +57,7 @@ public class PhysicalConfinementTests
         Assert.Throws<ModelReadException>(() => ModelReader.Read(pkg));
     }
 
-    [Fact]
+    [CorpusFact]
     public void PackageWeightsThroughUpLinkThenDotDot()
     {
         using var t = new TempDir();
@@ -74,7 +74,7 @@ public class PhysicalConfinementTests
         Assert.Contains("leaves the model folder", line);
     }
 
-    [Fact]
+    [CorpusFact]
     public void CompiledModelMilThroughUpLinkThenDotDot()
     {
         using var t = new TempDir();
@@ -92,7 +92,7 @@ public class PhysicalConfinementTests
         Assert.Contains("leaves the model folder", line);
     }
 
-    [Fact]
+    [CorpusFact]
     public void CompiledModelMilThroughDeepChainToEtcPasswdQuotesNothingFromIt()
     {
         if (!File.Exists("/etc/passwd")) return;
@@ -116,7 +116,7 @@ public class PhysicalConfinementTests
         Assert.Equal("/etc/passwd", PathConfinement.RealPath(Path.Combine(mlmodelc, "model.mil")));
     }
 
-    [Fact]
+    [CorpusFact]
     public void LinkLoopIsRefusedNotFollowedForever()
     {
         using var t = new TempDir();
@@ -129,7 +129,7 @@ public class PhysicalConfinementTests
         Assert.Contains($"more than {Limits.MaxLinkHops} deep or in a loop", line);
     }
 
-    [Fact]
+    [CorpusFact]
     public void LinksThatStayInsideAreStillFollowed()
     {
         // up -> .. inside Data/com.apple.CoreML, and model.mlmodel reached through it: physically still inside.
@@ -145,7 +145,7 @@ public class PhysicalConfinementTests
         Assert.NotEmpty(graph.AllOps());
     }
 
-    [Fact]
+    [CorpusFact]
     public void ManifestRootPathOfHalfAMillionComponentsIsRefusedFast()
     {
         using var t = new TempDir();
@@ -164,7 +164,7 @@ public class PhysicalConfinementTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
     }
 
-    [Fact]
+    [CorpusFact]
     public void ManifestPathWithTooManyComponentsIsRefused()
     {
         using var t = new TempDir();
@@ -177,7 +177,7 @@ public class PhysicalConfinementTests
         Assert.Contains($"{Limits.MaxPathComponents + 1} path components, over the limit of {Limits.MaxPathComponents}", line);
     }
 
-    [Fact]
+    [CorpusFact]
     public void BlobFilePathOfTwoHundredThousandComponentsIsRefusedFast()
     {
         using var t = new TempDir();

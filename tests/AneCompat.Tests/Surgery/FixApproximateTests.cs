@@ -5,7 +5,7 @@ namespace AneCompat.Tests.Surgery;
 /// <summary>Approximate rewrites: only with --allow-approximate, a warning per op, the declared bound checked.</summary>
 public class FixApproximateTests
 {
-    [Fact]
+    [CorpusFact]
     public void Fp32_weights_become_fp16_only_when_allowed_with_a_warning_per_layer()
     {
         var input = Corpus.Path("mnist-ph1ps/MNIST.mlmodel");
@@ -31,7 +31,7 @@ public class FixApproximateTests
         Assert.Equal(CliRunner.Run(input).ExitCode, CliRunner.Run(dir.File("out.mlmodel")).ExitCode); // re-reads, same verdict
     }
 
-    [Fact]
+    [CorpusFact]
     public void Updatable_models_never_get_fp16_weights()
     {
         using var dir = new TempDir();

@@ -34,7 +34,7 @@ public class FixCorpusTests
         Assert.Equal(FixTestSupport.ReadWhole(FixTestSupport.Sample).SpecificationVersion, FixTestSupport.ReadWhole(output).SpecificationVersion);
     }
 
-    [Fact]
+    [CorpusFact]
     public void Espnet_dilated_convolutions_become_dense_ones_only_when_asked_and_compute_the_same()
     {
         var input = Corpus.Path("espnetv2-segmentation/espnet_640_480_with_metadata.mlmodel");
@@ -49,7 +49,7 @@ public class FixCorpusTests
         FixTestSupport.AssertUntouchedLayersIdentical(FixTestSupport.ReadWhole(input), FixTestSupport.ReadWhole(output), o.Plan);
     }
 
-    [Fact]
+    [CorpusFact]
     public void Carn_range_input_becomes_the_fixed_shape_given_and_shapes_become_known()
     {
         var input = Corpus.Path("carn-super-resolution/Model.mlmodel");
@@ -68,7 +68,7 @@ public class FixCorpusTests
         Assert.Equal(Google.Protobuf.MessageExtensions.ToByteArray(before.NeuralNetwork), Google.Protobuf.MessageExtensions.ToByteArray(after.NeuralNetwork));
     }
 
-    [Fact]
+    [CorpusFact]
     public void Carn_enumerated_shapes_keep_the_first_as_default_and_a_shape_outside_the_range_is_not_applied()
     {
         var input = Corpus.Path("carn-super-resolution/Model.mlmodel");
@@ -84,7 +84,7 @@ public class FixCorpusTests
         Assert.Contains("--shape 0=", noShape.Plan.Proposals.Single(p => p.Fix.Id == "S12").NotApplicable);
     }
 
-    [Fact]
+    [CorpusFact]
     public void Blazeface_subtractBroadcastable_becomes_negate_and_add_proven_and_the_rest_is_said_why_not()
     {
         var input = Corpus.Path("blazeface-torch-ct4/BlazeFaceScaled.mlmodel");

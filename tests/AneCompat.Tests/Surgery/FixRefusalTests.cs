@@ -117,7 +117,7 @@ public class FixRefusalTests
         Assert.False(File.Exists(dir.File("out.mlmodel")));
     }
 
-    [Fact]
+    [CorpusFact]
     public void Compiled_models_are_refused()
     {
         using var dir = new TempDir();
@@ -127,7 +127,7 @@ public class FixRefusalTests
         Assert.Empty(dir.Entries());
     }
 
-    [Fact]
+    [CorpusFact]
     public void Output_over_or_inside_the_input_is_refused_and_the_input_is_unchanged()
     {
         using var dir = new TempDir();

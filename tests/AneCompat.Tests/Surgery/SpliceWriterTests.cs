@@ -7,7 +7,7 @@ namespace AneCompat.Tests.Surgery;
 
 public class SpliceWriterTests
 {
-    [Theory]
+    [CorpusTheory]
     [InlineData("espnetv2-segmentation/espnet_640_480_with_metadata.mlmodel")]
     [InlineData("blazeface-nms-pipeline/blazeface_pipeline.mlmodel")]
     [InlineData("mnist-updatable/newcoreml.mlmodel")]
@@ -22,7 +22,7 @@ public class SpliceWriterTests
         Assert.Equal(File.ReadAllBytes(Corpus.Path(key)), output.ToArray());
     }
 
-    [Fact]
+    [CorpusFact]
     public void Editing_one_layer_keeps_every_other_byte_and_streams_weights_back()
     {
         var path = Corpus.Path("espnetv2-segmentation/espnet_640_480_with_metadata.mlmodel");

@@ -47,7 +47,7 @@ public class SplitTests
         foreach (var (name, value) in expected) Assert.Equal(value.Data, features[name].Data);
     }
 
-    [Fact]
+    [CorpusFact]
     public void Custom_layer_model_splits_into_ane_cpu_ane_and_chains_to_the_original()
     {
         using var dir = new TempDir();
@@ -68,7 +68,7 @@ public class SplitTests
         Assert.Equal(File.ReadAllBytes(input).Length, new FileInfo(input).Length);
     }
 
-    [Fact]
+    [CorpusFact]
     public void Without_a_kernel_for_the_custom_layer_the_unknown_boundary_shape_is_refused_then_taken_from_the_user()
     {
         using var dir = new TempDir();
@@ -86,7 +86,7 @@ public class SplitTests
         AssertWellFormed(result, LoadedModel.Read(input), chain: false);
     }
 
-    [Fact]
+    [CorpusFact]
     public void Lstsq_custom_layer_model_all_on_cpu_needs_a_cut_point()
     {
         using var dir = new TempDir();
@@ -103,7 +103,7 @@ public class SplitTests
         AssertWellFormed(result, LoadedModel.Read(input), chain: false);
     }
 
-    [Fact]
+    [CorpusFact]
     public void Lstm_model_with_control_flow_is_cut_outside_its_loop_or_refused_clearly()
     {
         using var dir = new TempDir();
@@ -127,7 +127,7 @@ public class SplitTests
         AssertWellFormed(result, LoadedModel.Read(input), chain: false);
     }
 
-    [Fact]
+    [CorpusFact]
     public void Classifier_cut_by_the_user_keeps_its_head_in_the_last_part_and_chains_exactly()
     {
         using var dir = new TempDir();
@@ -210,7 +210,7 @@ public class SplitTests
         AssertWellFormed(result, LoadedModel.Read(input));
     }
 
-    [Fact]
+    [CorpusFact]
     public void Refuses_compiled_models_multi_function_programs_and_existing_output_folders()
     {
         using var dir = new TempDir();
@@ -232,7 +232,7 @@ public class SplitTests
         Assert.Throws<IOException>(() => ModelSplitter.Split(input, input, new SplitOptions { CutAfter = ["r1"] }));
     }
 
-    [Fact]
+    [CorpusFact]
     public void Cli_split_writes_the_folder_and_refuses_with_exit_5()
     {
         using var dir = new TempDir();
