@@ -13,15 +13,18 @@ namespace AneCompat.Bench;
 /// <summary>
 /// <c>stages MODEL [--repeat N]</c>: the default analysis of one model, stage by stage in one process (catalog and
 /// registry load, read, rules, planner, report, text), so docs/performance.md can say where a run's time goes.
-/// With --repeat the read-to-text stages run N more times warm and the last run is printed (JIT settled).
+/// With --repeat the read-to-text stages run N more times warm and the last run is printed (JIT settled); with --live
+/// a full collection after each stage makes the last column what the stage's results keep alive (slower, for memory).
 /// </summary>
 internal static class Stages
 {
     public static int Run(string[] args)
     {
+        var live = args.Contains("--live");
+        args = args.Where(a => a != "--live").ToArray();
         if (args.Length is not (1 or 3) || (args.Length == 3 && (args[1] != "--repeat" || !int.TryParse(args[2], out _))))
         {
-            Console.Error.WriteLine("usage: AneCompat.Bench stages MODEL [--repeat N]");
+            Console.Error.WriteLine("usage: AneCompat.Bench stages MODEL [--repeat N] [--live]");
             return 5;
         }
         var repeat = args.Length == 3 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 0;
@@ -33,7 +36,7 @@ internal static class Stages
         {
             var ms = watch.Elapsed.TotalMilliseconds;
             var now = GC.GetAllocatedBytesForCurrentThread();
-            lines.Add((stage, ms, (now - allocated) / 1048576.0, GC.GetTotalMemory(forceFullCollection: false) / 1048576.0));
+            lines.Add((stage, ms, (now - allocated) / 1048576.0, GC.GetTotalMemory(forceFullCollection: live) / 1048576.0));
             allocated = GC.GetAllocatedBytesForCurrentThread();
             watch.Restart();
         }
@@ -67,9 +70,9 @@ internal static class Stages
             Console.Error.WriteLine(e.Message);
             return 3;
         }
-        Console.WriteLine("        ms   allocated MiB   heap after MiB  stage");
-        foreach (var (stage, ms, alloc, live) in lines)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ms,10:F1} {alloc,15:F1} {live,16:F1}  {stage}"));
+        Console.WriteLine(live ? "        ms   allocated MiB    live after MiB  stage" : "        ms   allocated MiB   heap after MiB  stage");
+        foreach (var (stage, ms, alloc, heap) in lines)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ms,10:F1} {alloc,15:F1} {heap,16:F1}  {stage}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{total.Elapsed.TotalMilliseconds,10:F1} ms  total in process; peak RSS {PeakRss.Describe()}"));
         return 0;
     }
