@@ -21,7 +21,7 @@ public sealed class ModelCollection : IDisposable
     /// <summary>Model paths (inside an archive: the archive's path followed by the entry's name).</summary>
     public IReadOnlyList<string> Models { get; }
 
-    /// <summary>Entries that look like models but are not read, with the reason (a link that leaves the folder).</summary>
+    /// <summary>Entries not read, with the reason: a link that leaves the folder, a kernel file system (/proc, /sys …) not searched.</summary>
     public IReadOnlyList<(string Path, string Problem)> Refused { get; }
 
     /// <summary>Folders under <see cref="Root"/> that could not be listed (they may hide models; reported, not skipped).</summary>
