@@ -38,6 +38,20 @@
   function trunc(s, n) { s = String(s); return s.length > n ? s.slice(0, n - 1) + '\u2026' : s; }
   function baseName(p) { var s = String(p).replace(/[\/\\]+$/, ''); var i = Math.max(s.lastIndexOf('/'), s.lastIndexOf('\\')); return i >= 0 ? s.slice(i + 1) : s; }
   function blocking(o) { return o.findings.filter(function (f) { return f.blocksAne; }); }
+  // A segment's typed interface (report schema 2): tensors in and out, as one line each.
+  function shapeText(t) { return t.shape === null ? '?' : '[' + t.shape.map(function (d) { return d === null ? '?' : d; }).join(', ') + ']'; }
+  function tensorText(t) { return t.name + ' ' + (t.dtype || '?') + shapeText(t) + ' ' + fmtBytes(t.bytes); }
+  function interfaceText(s, sep) {
+    var ins = s.inputTensors || [], outs = s.outputTensors || [];
+    return 'in: ' + (ins.length ? ins.map(tensorText).join(sep) : 'none') + (sep === ', ' ? ' \u2192 ' : sep) + 'out: ' + (outs.length ? outs.map(tensorText).join(sep) : 'none');
+  }
+  var ORIGIN_FORMATS = { 'neural-network': 'NeuralNetwork layer', 'mil-program': 'ML program operation', 'mil-text': 'model.mil operation', 'espresso': 'espresso layer' };
+  // Where an op sits in its file: format, locator (member/function, nested blocks, index), the name as written, line.
+  function originText(o) {
+    var g = o.origin;
+    if (!g || g.format === 'unknown' || g.locator === null) return 'unknown';
+    return ORIGIN_FORMATS[g.format] + ' ' + g.locator + (g.name !== null ? ' \u00b7 written "' + g.name + '"' : ' \u00b7 unnamed') + (g.line !== null ? ' \u00b7 line ' + g.line : '');
+  }
 
   // ---------- why the status is what it is ----------
   // Groups the compute ops kept off the ANE by the rule behind their placement, and tells apart eligibility (a rule
@@ -270,7 +284,8 @@
       b.style.flexGrow = String(Math.max(1, s.opCount));
       b.title = 'segment ' + s.index + ': ' + s.device.toUpperCase() + ' · ' + s.function +
         (s.firstOp === null ? '' : ' · ops #' + s.firstOp + '\u2013#' + s.lastOp) + ' · ' + s.opCount + ' ops · ' + fmtFlops(s.flops) +
-        (s.inputs.length ? ' · reads ' + s.inputs.map(function (t) { return t.name; }).join(', ') + ' (' + fmtBytes(s.copyBytes) + ')' : '');
+        (s.inputs.length ? ' · reads ' + s.inputs.map(function (t) { return t.name; }).join(', ') + ' (' + fmtBytes(s.copyBytes) + ')' : '') +
+        '\n' + interfaceText(s, '\n  ');
       b.addEventListener('click', function () { showSegment(s); });
       segBar.appendChild(b);
     });
@@ -348,6 +363,10 @@
       var t = el('table');
       kv(t, 'kind / type', o.kind + ' / ' + o.source);
       kv(t, 'function', o.function);
+      var org = el('span', '', originText(o));
+      org.id = P + 'op-origin';
+      if (o.origin && o.origin.locator !== null) org.setAttribute('data-locator', o.origin.locator);
+      kv(t, 'origin in the file', org);
       kv(t, 'device', devLabel(o.device) + (o.segment === null ? '' : ' (segment ' + o.segment + ')'));
       kv(t, 'ANE-eligible', o.role === 'compute' ? (o.eligible ? 'yes' : 'no') : o.role);
       kv(t, 'why', o.reason + (o.reasonRule ? ' [' + o.reasonRule + ']' : ''));
@@ -376,6 +395,28 @@
       if (graph) graph.select(index, fromUser);
       if (opts.onSelect && !fromPeer) opts.onSelect(index);
     }
+    // The segment's boundary as a sub-model cut there would declare it: each tensor's name, dtype, shape and bytes.
+    function interfaceTable(s) {
+      var t = el('table', 'iface');
+      t.setAttribute('data-interface', s.index);
+      var h = el('tr');
+      ['', 'tensor', 'dtype', 'shape', 'bytes', 'from'].forEach(function (c) { h.appendChild(el('th', '', c)); });
+      t.appendChild(h);
+      [['in', s.inputTensors || []], ['out', s.outputTensors || []]].forEach(function (side) {
+        side[1].forEach(function (x) {
+          var r = el('tr');
+          r.setAttribute('data-tensor', side[0]);
+          r.setAttribute('data-name', x.name);
+          [side[0], x.name, x.dtype || '?', shapeText(x), fmtBytes(x.bytes),
+            side[0] === 'out' ? '' : x.fromSegment === null ? 'model input' : 'segment ' + x.fromSegment].forEach(function (c) { r.appendChild(el('td', '', c)); });
+          t.appendChild(r);
+        });
+      });
+      if (!(s.inputTensors || []).length && !(s.outputTensors || []).length) {
+        var r = el('tr'); var c = el('td', 'muted', 'no tensors cross this segment\'s boundary'); c.colSpan = 6; r.appendChild(c); t.appendChild(r);
+      }
+      return t;
+    }
     function showSegment(s) {
       Array.prototype.forEach.call(segBar.children, function (c) { c.classList.toggle('active', c.getAttribute('data-segment') === String(s.index)); });
       if (s.firstOp !== null) {
@@ -388,6 +429,7 @@
         box.appendChild(el('div', '', s.function + ' \u00b7 ops #' + s.firstOp + '\u2013#' + s.lastOp + ' \u00b7 ' + s.opCount + ' compute ops \u00b7 ' + fmtFlops(s.flops)));
         if (s.inputs.length) s.inputs.forEach(function (t) { box.appendChild(el('div', 'muted', 'reads ' + t.name + ' from segment ' + t.fromSegment + ' (' + fmtBytes(t.bytes) + ')')); });
         else box.appendChild(el('div', 'muted', 'copies nothing in from another device'));
+        box.appendChild(interfaceTable(s));
         details.insertBefore(box, details.firstChild);
         return;
       }
@@ -424,7 +466,7 @@
 
     var graph = null;
     renderTable();
-    graph = GraphView(R, gbox, { select: function (i) { selectOp(i, false); }, prefix: P, marks: marks, constBox: constBox });
+    graph = GraphView(R, gbox, { select: function (i) { selectOp(i, false); }, segment: function (k) { showSegment(R.segments[k]); }, prefix: P, marks: marks, constBox: constBox });
     constBox.addEventListener('change', function () { graph.setShowConst(constBox.checked); });
     fitBtn.addEventListener('click', function () { graph.fit(); });
     expBtn.addEventListener('click', function () { graph.expandAll(); });
@@ -710,15 +752,23 @@
       var parts = [];
       // clusters (segments, pipeline functions)
       top.clusters.forEach(function (c) {
-        var label, cls;
+        var label, cls, extra = '';
         if (c.id[0] === 'S') {
           var s = R.segments[+c.id.slice(1)];
+          var chars = Math.max(40, Math.floor(c.w / 6.4));
           cls = 'cluster seg d-' + s.device;
           label = 'Segment ' + s.index + ' \u00b7 ' + s.device.toUpperCase() + ' \u00b7 ' + s.opCount + ' ops' + (s.flops !== null ? ' \u00b7 ' + fmtFlops(s.flops) : '') +
-            (s.inputs.length ? ' \u00b7 reads ' + fmtBytes(s.copyBytes) + ' from other devices' : '');
+            (s.inputs.length ? ' \u00b7 reads ' + fmtBytes(s.copyBytes) + ' from other devices' : '') +
+            ' \u00b7 in: ' + ((s.inputTensors || []).length ? s.inputTensors.map(tensorText).join(', ') : 'none');
+          label = trunc(label, chars);
+          // The boundary: tensors in above the cluster (with its label), tensors out below it; all of them in the tooltip.
+          var outs = s.outputTensors || [];
+          extra = '<title>' + esc('Segment ' + s.index + ' on the ' + s.device.toUpperCase() + ' (click the label for its interface)\n' + interfaceText(s, '\n  ')) + '</title>' +
+            '<text class="iface out" data-segment-label="' + s.index + '" x="' + (c.x + 8).toFixed(1) + '" y="' + (c.y + c.h + 13).toFixed(1) + '">' +
+            esc(trunc('out: ' + (outs.length ? outs.map(tensorText).join(', ') : 'none'), chars)) + '</text>';
         } else { cls = 'cluster fn'; label = 'pipeline member ' + functions[+c.id.slice(1)]; }
         parts.push('<g class="' + cls + '" data-cluster="' + esc(c.id) + '"><rect x="' + c.x.toFixed(1) + '" y="' + c.y.toFixed(1) + '" width="' + c.w.toFixed(1) + '" height="' + c.h.toFixed(1) + '" rx="8"/>' +
-          '<text x="' + (c.x + 8).toFixed(1) + '" y="' + (c.y - 6).toFixed(1) + '">' + esc(label) + '</text></g>');
+          '<text' + (c.id[0] === 'S' ? ' class="iface" data-segment-label="' + c.id.slice(1) + '"' : '') + ' x="' + (c.x + 8).toFixed(1) + '" y="' + (c.y - 6).toFixed(1) + '">' + esc(label) + '</text>' + extra + '</g>');
       });
       // regions
       var nodesParts = [], edgeParts = [], labelParts = [];
@@ -865,6 +915,8 @@
         cb.select(i);
         return;
       }
+      var sl = t.closest('[data-segment-label]');
+      if (sl && cb.segment) { cb.segment(+sl.getAttribute('data-segment-label')); return; }
       var tb = t.closest('[data-toggle-block]');
       if (tb) { toggleBlock(+tb.getAttribute('data-toggle-block')); return; }
       var cr = t.closest('[data-collapse-region]');
