@@ -41,9 +41,13 @@
   // A segment's typed interface (report schema 2): tensors in and out, as one line each.
   function shapeText(t) { return t.shape === null ? '?' : '[' + t.shape.map(function (d) { return d === null ? '?' : d; }).join(', ') + ']'; }
   function tensorText(t) { return t.name + ' ' + (t.dtype || '?') + shapeText(t) + ' ' + fmtBytes(t.bytes); }
+  // At most 24 tensors a side in a tooltip (a segment of a big model can have hundreds; its details list them all).
+  function tensorList(list, sep) {
+    if (!list.length) return 'none';
+    return list.slice(0, 24).map(tensorText).join(sep) + (list.length > 24 ? sep + '\u2026 ' + (list.length - 24) + ' more' : '');
+  }
   function interfaceText(s, sep) {
-    var ins = s.inputTensors || [], outs = s.outputTensors || [];
-    return 'in: ' + (ins.length ? ins.map(tensorText).join(sep) : 'none') + (sep === ', ' ? ' \u2192 ' : sep) + 'out: ' + (outs.length ? outs.map(tensorText).join(sep) : 'none');
+    return 'in: ' + tensorList(s.inputTensors || [], sep) + sep + 'out: ' + tensorList(s.outputTensors || [], sep);
   }
   var ORIGIN_FORMATS = { 'neural-network': 'NeuralNetwork layer', 'mil-program': 'ML program operation', 'mil-text': 'model.mil operation', 'espresso': 'espresso layer' };
   // Where an op sits in its file: format, locator (member/function, nested blocks, index), the name as written, line.
@@ -759,13 +763,13 @@
           cls = 'cluster seg d-' + s.device;
           label = 'Segment ' + s.index + ' \u00b7 ' + s.device.toUpperCase() + ' \u00b7 ' + s.opCount + ' ops' + (s.flops !== null ? ' \u00b7 ' + fmtFlops(s.flops) : '') +
             (s.inputs.length ? ' \u00b7 reads ' + fmtBytes(s.copyBytes) + ' from other devices' : '') +
-            ' \u00b7 in: ' + ((s.inputTensors || []).length ? s.inputTensors.map(tensorText).join(', ') : 'none');
+            ' \u00b7 in: ' + tensorList(s.inputTensors || [], ', ');
           label = trunc(label, chars);
           // The boundary: tensors in above the cluster (with its label), tensors out below it; all of them in the tooltip.
           var outs = s.outputTensors || [];
           extra = '<title>' + esc('Segment ' + s.index + ' on the ' + s.device.toUpperCase() + ' (click the label for its interface)\n' + interfaceText(s, '\n  ')) + '</title>' +
             '<text class="iface out" data-segment-label="' + s.index + '" x="' + (c.x + 8).toFixed(1) + '" y="' + (c.y + c.h + 13).toFixed(1) + '">' +
-            esc(trunc('out: ' + (outs.length ? outs.map(tensorText).join(', ') : 'none'), chars)) + '</text>';
+            esc(trunc('out: ' + tensorList(outs, ', '), chars)) + '</text>';
         } else { cls = 'cluster fn'; label = 'pipeline member ' + functions[+c.id.slice(1)]; }
         parts.push('<g class="' + cls + '" data-cluster="' + esc(c.id) + '"><rect x="' + c.x.toFixed(1) + '" y="' + c.y.toFixed(1) + '" width="' + c.w.toFixed(1) + '" height="' + c.h.toFixed(1) + '" rx="8"/>' +
           '<text' + (c.id[0] === 'S' ? ' class="iface" data-segment-label="' + c.id.slice(1) + '"' : '') + ' x="' + (c.x + 8).toFixed(1) + '" y="' + (c.y - 6).toFixed(1) + '">' + esc(label) + '</text>' + extra + '</g>');
