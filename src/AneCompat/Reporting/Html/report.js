@@ -759,15 +759,16 @@
         var label, cls, extra = '';
         if (c.id[0] === 'S') {
           var s = R.segments[+c.id.slice(1)];
-          var chars = Math.max(40, Math.floor(c.w / 6.4));
+          var chars = Math.max(64, Math.floor(c.w / 6.4));
           cls = 'cluster seg d-' + s.device;
+          // The tensors in (names, types, sizes) say more than the bytes copied in, which the tooltip and details keep.
           label = 'Segment ' + s.index + ' \u00b7 ' + s.device.toUpperCase() + ' \u00b7 ' + s.opCount + ' ops' + (s.flops !== null ? ' \u00b7 ' + fmtFlops(s.flops) : '') +
-            (s.inputs.length ? ' \u00b7 reads ' + fmtBytes(s.copyBytes) + ' from other devices' : '') +
             ' \u00b7 in: ' + tensorList(s.inputTensors || [], ', ');
           label = trunc(label, chars);
           // The boundary: tensors in above the cluster (with its label), tensors out below it; all of them in the tooltip.
           var outs = s.outputTensors || [];
-          extra = '<title>' + esc('Segment ' + s.index + ' on the ' + s.device.toUpperCase() + ' (click the label for its interface)\n' + interfaceText(s, '\n  ')) + '</title>' +
+          extra = '<title>' + esc('Segment ' + s.index + ' on the ' + s.device.toUpperCase() + (s.inputs.length ? ', reads ' + fmtBytes(s.copyBytes) + ' from other devices' : '') +
+            ' (click the label for its interface)\n' + interfaceText(s, '\n  ')) + '</title>' +
             '<text class="iface out" data-segment-label="' + s.index + '" x="' + (c.x + 8).toFixed(1) + '" y="' + (c.y + c.h + 13).toFixed(1) + '">' +
             esc(trunc('out: ' + tensorList(outs, ', '), chars)) + '</text>';
         } else { cls = 'cluster fn'; label = 'pipeline member ' + functions[+c.id.slice(1)]; }
