@@ -62,6 +62,7 @@ public static class SchemaTablesGenerator
         s.AppendLine($"    public const int WeightParamsMessage = {index[WeightParams.Descriptor]};");
         s.AppendLine($"    public const int NeuralNetworkLayerMessage = {index[NeuralNetworkLayer.Descriptor]};");
         s.AppendLine($"    public const int MilOperationMessage = {index[AneCompat.Schema.Mil.Operation.Descriptor]};");
+        s.AppendLine($"    public const int MilBlockMessage = {index[AneCompat.Schema.Mil.Block.Descriptor]};");
         s.AppendLine();
         s.AppendLine("    /// <summary>Per message (by index), its fields in number order as pairs: number, then StringField, OtherField or the message's index.</summary>");
         s.AppendLine("    private static readonly int[][] MessageFields =");

@@ -3,6 +3,7 @@ using AneCompat.Schema;
 using AneCompat.Tests.Support;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
+using Mil = AneCompat.Schema.Mil;
 
 namespace AneCompat.Tests.Decoders;
 
@@ -61,6 +62,71 @@ public class WeightElidingReaderTests
         var size = elided.CalculateSize();
         Assert.True(size < new FileInfo(path).Length / 100,
             $"the structure of a weight-heavy model must be a small fraction of the file, got {size} bytes");
+    }
+
+    [CorpusTheory]
+    [MemberData(nameof(ProtobufModels))]
+    public void DeferredOperationsAreTheOperationsBytes(string relativePath)
+    {
+        var path = Path.Combine(Corpus.Dir, relativePath);
+        var eager = WeightElidingReader.Read(path);
+        var deferred = WeightElidingReader.Read(path, deferMilOperations: true);
+
+        var eagerOps = 0;
+        VisitBlocks(eager, b => eagerOps += b.Operations.Count);
+        var deferredOps = 0;
+        VisitBlocks(deferred, b =>
+        {
+            Assert.Empty(b.Operations);
+            deferredOps += b.AnecompatDeferredOperations.Count;
+            foreach (var bytes in b.AnecompatDeferredOperations) b.Operations.Add(Mil.Operation.Parser.ParseFrom(bytes));
+            b.AnecompatDeferredOperations.Clear();
+        });
+
+        Assert.Equal(eagerOps, deferredOps);
+        Assert.Equal(eager, deferred);
+    }
+
+    [Fact]
+    public void A_file_cannot_supply_deferred_operations()
+    {
+        var block = new Mil.Block { Operations = { new Mil.Operation { Type = "relu" } } };
+        block.AnecompatDeferredOperations.Add(ByteString.CopyFrom(0xFF, 0xFF, 0xFF));
+        var function = new Mil.Function { Opset = "CoreML5" };
+        function.BlockSpecializations["CoreML5"] = block;
+        var model = new Model { SpecificationVersion = 6, MlProgram = new Mil.Program { Version = 1 } };
+        model.MlProgram.Functions["main"] = function;
+        var path = Path.Combine(Path.GetTempPath(), $"anecompat-deferred-{Guid.NewGuid():N}.mlmodel");
+        File.WriteAllBytes(path, model.ToByteArray());
+        try
+        {
+            var read = WeightElidingReader.Read(path, deferMilOperations: true).MlProgram.Functions["main"].BlockSpecializations["CoreML5"];
+            Assert.Empty(read.Operations);
+            Assert.Equal("relu", Mil.Operation.Parser.ParseFrom(Assert.Single(read.AnecompatDeferredOperations)).Type);
+            Assert.Empty(WeightElidingReader.Read(path).MlProgram.Functions["main"].BlockSpecializations["CoreML5"].AnecompatDeferredOperations);
+        }
+        finally { File.Delete(path); }
+    }
+
+    /// <summary>Calls <paramref name="onBlock"/> for every ML program block, before visiting what it holds.</summary>
+    private static void VisitBlocks(IMessage message, Action<Mil.Block> onBlock)
+    {
+        if (message is Mil.Block block) onBlock(block);
+        foreach (var field in message.Descriptor.Fields.InFieldNumberOrder())
+        {
+            if (field.FieldType != FieldType.Message) continue;
+            switch (field.Accessor.GetValue(message))
+            {
+                case null: break;
+                case IMessage m: VisitBlocks(m, onBlock); break;
+                case System.Collections.IDictionary map:
+                    foreach (var v in map.Values) if (v is IMessage mv) VisitBlocks(mv, onBlock);
+                    break;
+                case System.Collections.IEnumerable list:
+                    foreach (var item in list) if (item is IMessage mi) VisitBlocks(mi, onBlock);
+                    break;
+            }
+        }
     }
 
     /// <summary>Calls <paramref name="onWeights"/> for every WeightParams anywhere in the message tree.</summary>

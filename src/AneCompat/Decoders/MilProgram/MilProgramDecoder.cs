@@ -63,6 +63,19 @@ public static class MilProgramDecoder
             return type;
         }
         public ModelReadException Error(string problem) => new(sourcePath, problem);
+
+        public Mil.Operation Parse(ByteString bytes)
+        {
+            try
+            {
+                // The reader's walk has already checked every length and the nesting depth of these bytes.
+                return Mil.Operation.Parser.ParseFrom(bytes.Span);
+            }
+            catch (InvalidProtocolBufferException e)
+            {
+                throw Error($"not a valid Core ML model: {e.Message}");
+            }
+        }
     }
 
     /// <summary>The default function <c>main</c> first, then the others by name.</summary>
@@ -92,6 +105,14 @@ public static class MilProgramDecoder
             if (++context.OpCount > Limits.MaxOps)
                 throw context.Error($"more than {Limits.MaxOps} ops");
             target.Ops.Add(DecodeOp(operation, context, depth, path, index++));
+        }
+        // Operations the reader left as bytes (WeightElidingReader's deferMilOperations) are parsed one at a time,
+        // so only the op being decoded exists as protobuf objects.
+        foreach (var bytes in source.AnecompatDeferredOperations)
+        {
+            if (++context.OpCount > Limits.MaxOps)
+                throw context.Error($"more than {Limits.MaxOps} ops");
+            target.Ops.Add(DecodeOp(context.Parse(bytes), context, depth, path, index++));
         }
     }
 

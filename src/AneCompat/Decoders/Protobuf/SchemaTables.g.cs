@@ -12,6 +12,7 @@ internal static partial class SchemaTables
     public const int WeightParamsMessage = 51;
     public const int NeuralNetworkLayerMessage = 44;
     public const int MilOperationMessage = 305;
+    public const int MilBlockMessage = 304;
 
     /// <summary>Per message (by index), its fields in number order as pairs: number, then StringField, OtherField or the message's index.</summary>
     private static readonly int[][] MessageFields =
@@ -320,7 +321,7 @@ internal static partial class SchemaTables
         /* 301 CoreML.Specification.MILSpec.DictionaryType */ [1, 278, 2, 278],
         /* 302 CoreML.Specification.MILSpec.StateType */ [1, 278],
         /* 303 CoreML.Specification.MILSpec.Function.BlockSpecializationsEntry */ [1, -1, 2, 304],
-        /* 304 CoreML.Specification.MILSpec.Block */ [1, 277, 2, -1, 3, 305, 4, 310],
+        /* 304 CoreML.Specification.MILSpec.Block */ [1, 277, 2, -1, 3, 305, 4, 310, 536870001, -2],
         /* 305 CoreML.Specification.MILSpec.Operation */ [1, -1, 2, 306, 3, 277, 4, 304, 5, 309],
         /* 306 CoreML.Specification.MILSpec.Operation.InputsEntry */ [1, -1, 2, 307],
         /* 307 CoreML.Specification.MILSpec.Argument */ [1, 308],

@@ -18,7 +18,7 @@ public static class SpecDecoder
     public static ModelGraph Read(ModelSource source)
     {
         var warnings = new List<ReadWarning>();
-        var model = WeightElidingReader.Read(source.SpecFile!);
+        var model = WeightElidingReader.Read(source.SpecFile!, deferMilOperations: true);
         using var blobs = new MilBlobReader(source.ModelPathRoot, warnings);
         var context = new Context(source.SpecFile!, blobs, warnings);
         var root = DecodeModel(model, "", null, 0, context);

@@ -23,7 +23,14 @@ public static class WeightElidingReader
         WeightParams.RawValueFieldNumber, WeightParams.Int8RawValueFieldNumber,
     };
 
-    public static Model Read(string path)
+    /// <param name="path">The model file.</param>
+    /// <param name="deferMilOperations">
+    /// Leave each ML program operation unparsed: its (checked, weight-free) bytes go to
+    /// <c>Block.anecompatDeferredOperations</c> instead of <c>Block.operations</c>, for a decoder that parses one
+    /// operation at a time. A parsed operation costs kilobytes of objects, so a program of 100,000 ops would
+    /// otherwise exist twice at the peak, once as protobuf objects and once as the graph.
+    /// </param>
+    public static Model Read(string path, bool deferMilOperations = false)
     {
         // One buffer for the whole structure: nested messages are written in place and their lengths patched
         // afterwards, so memory stays at the structure's size however deeply messages nest.
@@ -33,7 +40,7 @@ public static class WeightElidingReader
             using var file = ModelFiles.OpenRead(path, System.IO.FileOptions.SequentialScan);
             var reader = new WireReader(file, path);
             var counts = new WalkCounts();
-            CopyMessage(reader, SchemaTables.ModelMessage, reader.Length, structure, 0, ref counts);
+            CopyMessage(reader, SchemaTables.ModelMessage, reader.Length, structure, 0, ref counts, deferMilOperations);
         }
         catch (UnauthorizedAccessException) { throw new ModelReadException(path, "permission denied"); }
         catch (IOException e) { throw new ModelReadException(path, $"cannot read file: {e.Message}"); }
@@ -58,7 +65,8 @@ public static class WeightElidingReader
     }
 
     /// <param name="message">The message's index in <see cref="SchemaTables"/>.</param>
-    private static void CopyMessage(WireReader r, int message, long end, MemoryStream output, int depth, ref WalkCounts counts)
+    private static void CopyMessage(WireReader r, int message, long end, MemoryStream output, int depth, ref WalkCounts counts,
+        bool deferMilOperations)
     {
         if (depth >= Limits.MaxProtobufDepth)
             throw r.Corrupt($"messages nested deeper than {Limits.MaxProtobufDepth} levels at offset {r.Position}");
@@ -101,7 +109,12 @@ public static class WeightElidingReader
                         throw r.Corrupt($"length field at offset {lengthAt} claims {length} bytes, but only {end - r.Position} remain in its message");
                     var len = (long)length;
                     var field = SchemaTables.FieldKind(message, (int)fieldNumber);
-                    if (isWeights && WeightPayloadFields.Contains((int)fieldNumber))
+                    if (message == SchemaTables.MilBlockMessage && fieldNumber == Schema.Mil.Block.AnecompatDeferredOperationsFieldNumber)
+                    {
+                        // Internal to this reader: a file that carries it gets it dropped, not trusted unwalked.
+                        r.Skip(len);
+                    }
+                    else if (isWeights && WeightPayloadFields.Contains((int)fieldNumber))
                     {
                         r.Skip(len);
                         elidedBytes += (ulong)len;
@@ -112,10 +125,14 @@ public static class WeightElidingReader
                         // Every nested message (map entries too) is walked, not only those that can hold weights:
                         // the parser trusts the lengths it is given and sizes arrays from them, so each one is
                         // checked here against the message around it first.
-                        WriteVarint(output, tag);
+                        // Only Block.operations holds Operation messages.
+                        if (deferMilOperations && field == SchemaTables.MilOperationMessage)
+                            WriteTag(output, Schema.Mil.Block.AnecompatDeferredOperationsFieldNumber, 2);
+                        else
+                            WriteVarint(output, tag);
                         var lengthSlot = output.Position;
                         output.Write(LengthPlaceholder);
-                        CopyMessage(r, field, r.Position + len, output, depth + 1, ref counts);
+                        CopyMessage(r, field, r.Position + len, output, depth + 1, ref counts, deferMilOperations);
                         PatchLength(output, lengthSlot);
                     }
                     else if (len >= OpaqueFieldLimit && field == SchemaTables.OtherField)
@@ -175,7 +192,7 @@ public static class WeightElidingReader
         if (end - r.Position < count) throw r.Corrupt($"truncated: a fixed-size field at offset {r.Position} runs past the end of its message");
     }
 
-    private static void WriteTag(Stream s, int field, int wireType) => WriteVarint(s, (ulong)((field << 3) | wireType));
+    private static void WriteTag(Stream s, int field, int wireType) => WriteVarint(s, ((ulong)field << 3) | (ulong)wireType);
 
     private static void WriteVarint(Stream s, ulong value)
     {
