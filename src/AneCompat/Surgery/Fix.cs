@@ -63,6 +63,10 @@ public sealed record FixProposal(Fix Fix, string Member, int LayerIndex, string 
     /// <summary>The numerical check; null for rewrites that change no computation (interface shapes, types).</summary>
     public EquivalenceCase? Check { get; init; }
 
+    /// <summary>The numerical check of an ML-program rewrite (run by the planner like <see cref="Check"/>; a failure
+    /// cancels the proposal). Proposals of one program-wide rewrite share one check.</summary>
+    public Func<EquivalenceChecker.Result>? ProgramCheck { get; init; }
+
     /// <summary>Spec version the replacement needs at least.</summary>
     public int RequiredSpecificationVersion { get; init; } = 1;
 
