@@ -28,6 +28,9 @@ public abstract class Fix
 
     /// <summary>Proposals for an ML program model (most fixes rewrite NeuralNetworks only).</summary>
     public virtual IEnumerable<FixProposal> ProposeProgram(Writing.ModelSite site) => [];
+
+    /// <summary>Proposals for an ML program model, for fixes that need the user's options.</summary>
+    public virtual IEnumerable<FixProposal> ProposeProgram(Writing.ModelSite site, FixOptions options) => ProposeProgram(site);
 }
 
 /// <summary>A check that the rewrite computes what the original did: both run on seeded random inputs of each shape set.</summary>

@@ -39,7 +39,7 @@ public static class FixPlanner
     [
         new ScalarConstantFix(), new ChannelConstantToScaleFix(), new BroadcastableToCoreMl2Fix(), new SubtractBroadcastableFix(),
         new ConcatSplitNdFix(), new DilatedConvolutionFix(), new RangeShapeFix(), new Fp16WeightsFix(), new Fp16InterfaceFix(),
-        new ProgramFp16ComputeFix(),
+        new MaskConstantFix(), new ProgramFp16ComputeFix(),
     ];
 
     public static bool Selected(Fix fix, FixOptions options)
@@ -63,7 +63,7 @@ public static class FixPlanner
                 var multi = d?.Functions.Count > 1 || site.Spec.MlProgram.Functions.Count > 1;
                 var stateful = d?.State.Count > 0 || d?.Functions.Any(f => f.State.Count > 0) == true;
                 foreach (var fix in fixes)
-                    foreach (var proposal in fix.ProposeProgram(site))
+                    foreach (var proposal in fix.ProposeProgram(site, options))
                     {
                         var p = Approve(proposal, options, plan);
                         if (p.Applicable && (multi || stateful))

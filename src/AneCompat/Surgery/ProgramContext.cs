@@ -44,12 +44,12 @@ public sealed class ProgramContext
 
     public DataType? DataTypeOf(string name) => Types.TryGetValue(name, out var t) ? t.TensorType?.DataType : null;
 
-    /// <summary>Reads or writes an fp32 tensor (by name or as an immediate argument).</summary>
+    /// <summary>Computes in fp32: writes an fp32 tensor or reads one computed at run time. fp32 constant parameters
+    /// of an otherwise fp16 op (scales, alpha/beta — mixed precision is legal from iOS 17) do not count.</summary>
     public bool IsFp32(Operation op) =>
         op.Outputs.Any(o => o.Type?.TensorType?.DataType == DataType.Float32)
         || op.Inputs.Values.SelectMany(a => a.Arguments).Any(b => b.BindingCase == Argument.Types.Binding.BindingOneofCase.Name
-            ? DataTypeOf(b.Name) == DataType.Float32
-            : b.Value?.Type?.TensorType?.DataType == DataType.Float32);
+            && DataTypeOf(b.Name) == DataType.Float32 && ConstantOf(b.Name) is null);
 
     /// <summary>Every value name an op reads, its nested blocks included.</summary>
     public static IEnumerable<string> ReadNames(Operation op)

@@ -3,8 +3,8 @@ using System.Buffers.Binary;
 namespace AneCompat.Writing;
 
 /// <summary>
-/// fp16 blobs a rewrite adds to a package's MIL weight files (surgery.md §3.4): each is the fp32 blob at a given
-/// offset of the same file, converted to fp16. The new file is the original byte for byte — so every existing
+/// Blobs a rewrite adds to a package's MIL weight files (surgery.md §3.4): an fp16 copy of an fp32 blob of the same
+/// file (S9), converted while streaming, or a small rewritten constant held in memory (S11). The new file is the original byte for byte — so every existing
 /// <c>BlobFileValue.offset</c> stays valid — with the header's blob count raised and the new blobs appended, each
 /// metadata record and payload on a 64-byte boundary. Offsets are fixed when a blob is added, so the program can
 /// refer to them before anything is written; payloads are converted while streaming, in bounded memory.
@@ -19,7 +19,8 @@ public sealed class WeightFileAppends
     {
         public long OriginalLength { get; } = originalLength;
         public uint OriginalCount { get; } = originalCount;
-        public List<(ulong Metadata, long SourceData, long Count)> Blobs { get; } = new();
+        /// <summary>New blobs: an fp16 copy of <c>Count</c> fp32 values at <c>SourceData</c>, or <c>Bytes</c> as given.</summary>
+        public List<(ulong Metadata, long SourceData, long Count, Schema.Mil.DataType Type, byte[]? Bytes)> Blobs { get; } = new();
         public ulong End { get; set; } = Align((ulong)originalLength);
     }
 
@@ -28,6 +29,25 @@ public sealed class WeightFileAppends
     /// <summary>Appends the fp16 version of the <paramref name="count"/> fp32 values at <paramref name="sourceData"/>
     /// of <paramref name="file"/> and returns the new blob's metadata offset (what <c>BlobFileValue.offset</c> holds).</summary>
     public ulong AddFp16Copy(string file, long sourceData, long count)
+    {
+        var plan = PlanOf(file);
+        var metadata = plan.End;
+        plan.Blobs.Add((metadata, sourceData, count, Schema.Mil.DataType.Float16, null));
+        plan.End = Align(metadata + Alignment + (ulong)count * 2);
+        return metadata;
+    }
+
+    /// <summary>Appends a small blob held in memory (a rewritten constant) and returns its metadata offset.</summary>
+    public ulong AddBlob(string file, Schema.Mil.DataType type, byte[] data)
+    {
+        var plan = PlanOf(file);
+        var metadata = plan.End;
+        plan.Blobs.Add((metadata, 0, 0, type, data));
+        plan.End = Align(metadata + Alignment + (ulong)data.Length);
+        return metadata;
+    }
+
+    private FilePlan PlanOf(string file)
     {
         var full = Path.GetFullPath(file);
         if (!_files.TryGetValue(full, out var plan))
@@ -39,10 +59,7 @@ public sealed class WeightFileAppends
                 throw new InvalidDataException($"{full}: not a MIL blob storage v2 file");
             _files[full] = plan = new FilePlan(stream.Length, BinaryPrimitives.ReadUInt32LittleEndian(header));
         }
-        var metadata = plan.End;
-        plan.Blobs.Add((metadata, sourceData, count));
-        plan.End = Align(metadata + Alignment + (ulong)count * 2);
-        return metadata;
+        return plan;
     }
 
     /// <summary>Writers of the rewritten weight files, by full source path (for <see cref="PackageRewriter"/>).</summary>
@@ -62,15 +79,18 @@ public sealed class WeightFileAppends
         var record = new byte[Alignment];
         var floats = new byte[ChunkElements * 4];
         var halves = new byte[ChunkElements * 2];
-        foreach (var (metadata, sourceData, count) in plan.Blobs)
+        foreach (var (metadata, sourceData, count, type, bytes) in plan.Blobs)
         {
             WriteZeros(output, metadata - position);
+            var size = bytes is null ? (ulong)count * 2 : (ulong)bytes.Length;
             Array.Clear(record);
             BinaryPrimitives.WriteUInt32LittleEndian(record, 0xDEADBEEF);
-            BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), MilBlobStorage.BlobType(Schema.Mil.DataType.Float16));
-            BinaryPrimitives.WriteUInt64LittleEndian(record.AsSpan(8), (ulong)count * 2);
+            BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), MilBlobStorage.BlobType(type));
+            BinaryPrimitives.WriteUInt64LittleEndian(record.AsSpan(8), size);
             BinaryPrimitives.WriteUInt64LittleEndian(record.AsSpan(16), metadata + Alignment);
             output.Write(record);
+            position = metadata + Alignment + size;
+            if (bytes is not null) { output.Write(bytes); continue; }
             source.Position = sourceData;
             for (long done = 0; done < count;)
             {
@@ -84,7 +104,6 @@ public sealed class WeightFileAppends
                 output.Write(halves, 0, n * 2);
                 done += n;
             }
-            position = metadata + Alignment + (ulong)count * 2;
         }
         WriteZeros(output, Align(position) - position);
     }

@@ -38,6 +38,8 @@ public sealed class ProgramFp16ComputeFix : Fix
     /// </summary>
     public static double Bound(int chainLength) => Math.Min(0.05, Math.Pow(2, -9) * Math.Max(1, chainLength));
 
+    private const string MissingWeights = "it can be neither range-checked nor converted";
+
     public override IEnumerable<FixProposal> Propose(NetworkContext network) => [];
 
     public override IEnumerable<FixProposal> ProposeProgram(ModelSite site)
@@ -62,6 +64,15 @@ public sealed class ProgramFp16ComputeFix : Fix
             if (why is not null) { proposals[i] = p with { NotApplicable = why }; continue; }
             proposals[i] = p;
             converted.Add(i);
+        }
+        // Without the weight file (a spec-only package) the fp32 weights can be neither range-checked nor converted:
+        // converting the ops around them would only surround every weighted op with casts, so nothing is converted.
+        var unreadable = proposals.Values.Count(p => p.NotApplicable?.Contains(MissingWeights, StringComparison.Ordinal) == true);
+        if (unreadable > 0)
+        {
+            foreach (var (i, p) in proposals)
+                yield return p.Applicable ? p with { NotApplicable = $"{unreadable} op(s) read fp32 weights that cannot be read (weight file missing); converting the rest would only add casts around them" } : p;
+            yield break;
         }
         if (converted.Count == 0)
         {
@@ -105,7 +116,7 @@ public sealed class ProgramFp16ComputeFix : Fix
                 if (value?.Type?.TensorType?.DataType != DataType.Float32) continue;
                 Tensor t;
                 try { t = constants.Read(value, label) as Tensor ?? throw new NotCoveredException("non-tensor constant"); }
-                catch (NotCoveredException e) { return $"fp32 constant {label} cannot be read ({e.Kind}), so it can be neither range-checked nor converted"; }
+                catch (NotCoveredException e) { return $"fp32 constant {label} cannot be read ({e.Kind}): {MissingWeights}"; }
                 catch (Exception e) when (e is ArgumentException or IOException or Diagnostics.ModelReadException) { return $"fp32 constant {label} cannot be read: {e.Message}"; }
                 var over = t.Data.FirstOrDefault(v => float.IsFinite(v) && Math.Abs(v) > 65504);
                 if (over != 0) return $"fp32 constant {label} holds {over:G6}, beyond fp16's ±65504: coremltools' fp16 pass keeps such an op in fp32 (fp16_overflow)";
