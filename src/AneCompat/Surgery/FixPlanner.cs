@@ -37,9 +37,9 @@ public static class FixPlanner
     /// <summary>Every fix, in the order they claim layers (specific before general).</summary>
     public static IReadOnlyList<Fix> All { get; } =
     [
-        new ScalarConstantFix(), new ChannelConstantToScaleFix(), new BroadcastableToCoreMl2Fix(), new SubtractBroadcastableFix(),
+        new MaskConstantFix(), new ScalarConstantFix(), new ChannelConstantToScaleFix(), new BroadcastableToCoreMl2Fix(), new SubtractBroadcastableFix(),
         new ConcatSplitNdFix(), new DilatedConvolutionFix(), new RangeShapeFix(), new Fp16WeightsFix(), new Fp16InterfaceFix(),
-        new MaskConstantFix(), new ProgramFp16ComputeFix(),
+        new ProgramFp16ComputeFix(),
     ];
 
     public static bool Selected(Fix fix, FixOptions options)
@@ -81,6 +81,9 @@ public static class FixPlanner
                 {
                     var p = proposal;
                     if (p.LayerIndex >= 0 && claimed.Contains(p.LayerIndex)) continue;
+                    // A constant S11 rewrites must not also be folded into another layer with its old value.
+                    if (p.Applicable && p.FoldedConstants.Any(claimed.Contains))
+                        p = p with { NotApplicable = "its constant operand is rewritten by another fix (S11)" };
                     if (p.Applicable && fix.Safety == FixSafety.Approximate && !options.AllowApproximate)
                         p = p with { NotApplicable = NeedsApproximate };
                     if (p.Applicable && fix is Fp16WeightsFix && site.Spec.IsUpdatable)

@@ -3,8 +3,8 @@ using System.Buffers.Binary;
 namespace AneCompat.Writing;
 
 /// <summary>
-/// Blobs a rewrite adds to a package's MIL weight files (surgery.md §3.4): an fp16 copy of an fp32 blob of the same
-/// file (S9), converted while streaming, or a small rewritten constant held in memory (S11). The new file is the original byte for byte — so every existing
+/// fp16 blobs a rewrite adds to a package's MIL weight files (surgery.md §3.4): each an fp16 copy of an fp32 blob of
+/// the same file (S9), converted while streaming. The new file is the original byte for byte — so every existing
 /// <c>BlobFileValue.offset</c> stays valid — with the header's blob count raised and the new blobs appended, each
 /// metadata record and payload on a 64-byte boundary. Offsets are fixed when a blob is added, so the program can
 /// refer to them before anything is written; payloads are converted while streaming, in bounded memory.
@@ -19,8 +19,8 @@ public sealed class WeightFileAppends
     {
         public long OriginalLength { get; } = originalLength;
         public uint OriginalCount { get; } = originalCount;
-        /// <summary>New blobs: an fp16 copy of <c>Count</c> fp32 values at <c>SourceData</c>, or <c>Bytes</c> as given.</summary>
-        public List<(ulong Metadata, long SourceData, long Count, Schema.Mil.DataType Type, byte[]? Bytes)> Blobs { get; } = new();
+        /// <summary>New blobs: each an fp16 copy of <c>Count</c> fp32 values at <c>SourceData</c>.</summary>
+        public List<(ulong Metadata, long SourceData, long Count)> Blobs { get; } = new();
         public ulong End { get; set; } = Align((ulong)originalLength);
     }
 
@@ -32,18 +32,8 @@ public sealed class WeightFileAppends
     {
         var plan = PlanOf(file);
         var metadata = plan.End;
-        plan.Blobs.Add((metadata, sourceData, count, Schema.Mil.DataType.Float16, null));
+        plan.Blobs.Add((metadata, sourceData, count));
         plan.End = Align(metadata + Alignment + (ulong)count * 2);
-        return metadata;
-    }
-
-    /// <summary>Appends a small blob held in memory (a rewritten constant) and returns its metadata offset.</summary>
-    public ulong AddBlob(string file, Schema.Mil.DataType type, byte[] data)
-    {
-        var plan = PlanOf(file);
-        var metadata = plan.End;
-        plan.Blobs.Add((metadata, 0, 0, type, data));
-        plan.End = Align(metadata + Alignment + (ulong)data.Length);
         return metadata;
     }
 
@@ -79,18 +69,17 @@ public sealed class WeightFileAppends
         var record = new byte[Alignment];
         var floats = new byte[ChunkElements * 4];
         var halves = new byte[ChunkElements * 2];
-        foreach (var (metadata, sourceData, count, type, bytes) in plan.Blobs)
+        foreach (var (metadata, sourceData, count) in plan.Blobs)
         {
             WriteZeros(output, metadata - position);
-            var size = bytes is null ? (ulong)count * 2 : (ulong)bytes.Length;
+            var size = (ulong)count * 2;
             Array.Clear(record);
             BinaryPrimitives.WriteUInt32LittleEndian(record, 0xDEADBEEF);
-            BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), MilBlobStorage.BlobType(type));
+            BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), MilBlobStorage.BlobType(Schema.Mil.DataType.Float16));
             BinaryPrimitives.WriteUInt64LittleEndian(record.AsSpan(8), size);
             BinaryPrimitives.WriteUInt64LittleEndian(record.AsSpan(16), metadata + Alignment);
             output.Write(record);
             position = metadata + Alignment + size;
-            if (bytes is not null) { output.Write(bytes); continue; }
             source.Position = sourceData;
             for (long done = 0; done < count;)
             {

@@ -239,8 +239,8 @@ public sealed class MaskConstantFix : Fix
             : new EquivalenceChecker.Result(false, worst, 2, $"masked softmax results differ by up to {worst:G3} (tolerance {Tolerance:G3}): scores reach the mask value's magnitude");
     }
 
-    /// <summary>The const with its mask values replaced, stored as it was: immediate values in place, a blob as a new
-    /// blob of the same type appended to its weight file.</summary>
+    /// <summary>The const with its mask values replaced, as an immediate value of the same type (a mask held in the
+    /// weight file moves into the program: masks are small, and a later S9 in the same run converts immediates).</summary>
     private static Operation WithValue(ModelSite site, Operation constant, float fill)
     {
         var val = constant.Attributes["val"];
@@ -249,17 +249,7 @@ public sealed class MaskConstantFix : Fix
         var values = (float[])t.Data.Clone();
         Replace(values, fill);
         var op = constant.Clone();
-        if (val.ValueCase == Value.ValueOneofCase.BlobFileValue)
-        {
-            var type = val.Type.TensorType.DataType;
-            var bytes = type == DataType.Float16 ? HalfBytes(values) : values.SelectMany(BitConverter.GetBytes).ToArray();
-            if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("weight files are little-endian");
-            var file = Fp16Constants.ResolveWeightFile(site.ModelPathRoot, val.BlobFileValue.FileName);
-            var copy = val.Clone();
-            copy.BlobFileValue.Offset = site.WeightAppends.AddBlob(file, type, bytes);
-            op.Attributes["val"] = copy;
-        }
-        else op.Attributes["val"] = Immediate(new Tensor(t.Shape, values, t.Type), val.Type.TensorType);
+        op.Attributes["val"] = Immediate(new Tensor(t.Shape, values, t.Type), val.Type.TensorType);
         return op;
     }
 
