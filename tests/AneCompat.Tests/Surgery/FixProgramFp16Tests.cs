@@ -193,4 +193,20 @@ public class FixProgramFp16Tests
         Assert.Equal(0, o.After!.Rules.SingleOrDefault(r => r.RuleId == "DTYPE-FP32")?.Count ?? 0);
         Assert.True(o.After.Placement.OpsFraction > o.Before.Placement.OpsFraction);
     }
+
+    [Fact]
+    public void A_stateful_program_is_refused_when_S9_would_rewrite_it()
+    {
+        using var dir = new TempDir();
+        new MlProgramBuilder().SpecificationVersion(9).Function("main", f =>
+        {
+            f.Input("x", MilTypes.Tensor(DataType.Float32, 1, 8));
+            f.State("k", MilTypes.Tensor(DataType.Float16, 1, 8));
+            f.Op("relu", new MilInputs { ["x"] = "x" }, "y", MilTypes.Tensor(DataType.Float32, 1, 8)).Output("y");
+        }).WritePackage(dir.File("in.mlpackage"));
+        var cli = CliRunner.Run("fix", dir.File("in.mlpackage"), "-o", dir.File("out.mlpackage"), "--allow-approximate", "--rule", "S9");
+        Assert.Equal(5, cli.ExitCode);
+        Assert.StartsWith("anecompat: fix: refused: stateful ML program: S9 would rewrite 'y'", cli.Stderr);
+        Assert.Equal(new[] { "in.mlpackage" }, dir.Entries());
+    }
 }
