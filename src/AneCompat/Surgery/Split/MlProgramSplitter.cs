@@ -56,7 +56,7 @@ internal static class MlProgramSplitter
 
         var description = spec.Description;
         var modelInputs = function.Inputs.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
-        var parts = CutPlanner.Plan(units, options.CutAfter, modelInputs, block.Outputs.ToList());
+        var parts = CutPlanner.Plan(units, options.CutAfter, modelInputs, block.Outputs.ToList(), options.By);
 
         var types = new Dictionary<string, MilValueType>(StringComparer.Ordinal);
         foreach (var i in function.Inputs) types[i.Name] = i.Type;
