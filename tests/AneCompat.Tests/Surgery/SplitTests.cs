@@ -270,6 +270,40 @@ public class SplitTests
         AssertWellFormed(result, LoadedModel.Read(input));
     }
 
+    [CorpusFact]
+    public void Corpus_ml_program_at_spec_6_splits_by_eligibility_with_fp16_crossings_carried_as_fp32()
+    {
+        using var dir = new TempDir();
+        var input = Corpus.Path("cifar10-mlpackage/CIFAR10NetMPS_4.mlpackage");
+        // The fp32 image scaling and the final cast are blocked (DTYPE-FP32); the fp16 network between is eligible,
+        // though the cost model keeps this small program on the CPU.
+        Assert.StartsWith("nothing to split: every op is predicted on the CPU",
+            Assert.Throws<SplitRefusedException>(() => ModelSplitter.Split(input, dir.File("placement"))).Message);
+        var result = ModelSplitter.Split(input, dir.File("out"), new SplitOptions { By = SplitBoundaries.Eligibility });
+        Assert.Equal(new[] { "CPU", "ANE", "CPU" }, result.Parts.Select(p => p.Label));
+        Assert.Equal(new[] { "cast_2" }, result.Parts[1].Inputs);
+        Assert.Equal(new[] { "linear_2_cast_fp16" }, result.Parts[2].Inputs);
+
+        // Spec 6 has no FLOAT16 features: the fp16 value crosses as FLOAT32 under its own name, cast on both sides.
+        var crossing = result.Parts[1].Spec.Description.Input.Single().Type.MultiArrayType;
+        Assert.Equal(ArrayFeatureType.Types.ArrayDataType.Float32, crossing.DataType);
+        Assert.Equal(new long[] { 1, 3, 32, 32 }, crossing.Shape);
+        Assert.All(result.Parts, p => Assert.Equal(6, p.Spec.SpecificationVersion));
+        var writer = result.Parts[0].Spec.MlProgram.Functions["main"].BlockSpecializations.Values.Single();
+        Assert.Equal(("cast", "cast_2"), (writer.Operations[^1].Type, writer.Operations[^1].Outputs[0].Name));
+        Assert.Equal("cast_2_fp16", writer.Operations[^1].Inputs["x"].Arguments[0].Name);
+        var reader = result.Parts[1].Spec.MlProgram.Functions["main"].BlockSpecializations.Values.Single();
+        Assert.Equal(("cast", "cast_2_fp16"), (reader.Operations[0].Type, reader.Operations[0].Outputs[0].Name));
+        Assert.Equal(DataType.Float16, reader.Operations[0].Outputs[0].Type.TensorType.DataType);
+        // Only the ANE part holds weights: the three convolution/linear layers' blobs.
+        Assert.Empty(result.Parts[0].Blobs);
+        Assert.NotEmpty(result.Parts[1].Blobs);
+
+        Assert.True(result.Proof.Ran, result.Proof.ToString());
+        Assert.Equal(0, result.Proof.MaxAbsDifference);
+        AssertWellFormed(result, LoadedModel.Read(input));
+    }
+
     [Fact]
     public void Ml_program_cut_at_a_named_op()
     {
