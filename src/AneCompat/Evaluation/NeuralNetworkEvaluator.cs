@@ -7,7 +7,9 @@ namespace AneCompat.Evaluation;
 /// <summary>
 /// Reference interpreter of NeuralNetwork layers on float tensors. Legacy (rank-5) layers see tensors as
 /// [..., C, H, W] — inputs under the RANK5 mapping enter as [1, C, H, W], the graph's convention — and the
-/// broadcastable/ND layers use NumPy semantics. A layer it does not implement raises
+/// broadcastable/ND layers use NumPy semantics. Control flow (branch, loop, loopBreak, loopContinue) runs nested
+/// networks on the same blobs; the recurrent layers live in <see cref="NeuralNetworkRecurrent"/>, the ND layers
+/// around control flow in <see cref="NeuralNetworkNdLayers"/>. A layer it does not implement raises
 /// <see cref="NotCoveredException"/> ("not covered: &lt;layer&gt;").
 /// </summary>
 public sealed class NeuralNetworkEvaluator
@@ -251,6 +253,8 @@ public sealed class NeuralNetworkEvaluator
             case L.ReduceProd: return Single(NeuralNetworkNdLayers.Reduce(One(), layer.ReduceProd.Axes, layer.ReduceProd.KeepDims, layer.ReduceProd.ReduceAll, NeuralNetworkNdLayers.ReduceKind.Prod));
             case L.ReduceMax: return Single(NeuralNetworkNdLayers.Reduce(One(), layer.ReduceMax.Axes, layer.ReduceMax.KeepDims, layer.ReduceMax.ReduceAll, NeuralNetworkNdLayers.ReduceKind.Max));
             case L.ReduceMin: return Single(NeuralNetworkNdLayers.Reduce(One(), layer.ReduceMin.Axes, layer.ReduceMin.KeepDims, layer.ReduceMin.ReduceAll, NeuralNetworkNdLayers.ReduceKind.Min));
+            case L.Branch or L.Loop or L.LoopBreak or L.LoopContinue:
+                throw new ArgumentException($"{name}: control flow runs through Run (it needs the blobs), not Layer");
             default: throw new NotCoveredException(KindName(layer));
         }
     }
