@@ -9,7 +9,8 @@ namespace AneCompat.Evaluation;
 /// [..., C, H, W] — inputs under the RANK5 mapping enter as [1, C, H, W], the graph's convention — and the
 /// broadcastable/ND layers use NumPy semantics. Control flow (branch, loop, loopBreak, loopContinue) runs nested
 /// networks on the same blobs; the recurrent layers live in <see cref="NeuralNetworkRecurrent"/>, the ND layers
-/// around control flow in <see cref="NeuralNetworkNdLayers"/>. A layer it does not implement raises
+/// around control flow in <see cref="NeuralNetworkNdLayers"/>, upsample and padding in
+/// <see cref="NeuralNetworkResampling"/>. A layer it does not implement raises
 /// <see cref="NotCoveredException"/> ("not covered: &lt;layer&gt;").
 /// </summary>
 public sealed class NeuralNetworkEvaluator
@@ -30,7 +31,7 @@ public sealed class NeuralNetworkEvaluator
         L.Branch, L.Loop, L.LoopBreak, L.LoopContinue, L.GetShape, L.SliceStatic, L.Gather, L.Scatter, L.FillDynamic,
         L.FillStatic, L.FillLike, L.RangeStatic, L.RangeDynamic, L.Equal, L.NotEqual, L.LessThan, L.LessEqual,
         L.GreaterThan, L.GreaterEqual, L.LogicalAnd, L.LogicalOr, L.LogicalXor, L.LogicalNot, L.ReduceSum, L.ReduceMean,
-        L.ReduceProd, L.ReduceMax, L.ReduceMin,
+        L.ReduceProd, L.ReduceMax, L.ReduceMin, L.Upsample, L.Padding, L.ConstantPad,
     };
 
     /// <summary>Runs <paramref name="layers"/> in order over <paramref name="blobs"/> (name → tensor, inputs already in
@@ -253,6 +254,9 @@ public sealed class NeuralNetworkEvaluator
             case L.ReduceProd: return Single(NeuralNetworkNdLayers.Reduce(One(), layer.ReduceProd.Axes, layer.ReduceProd.KeepDims, layer.ReduceProd.ReduceAll, NeuralNetworkNdLayers.ReduceKind.Prod));
             case L.ReduceMax: return Single(NeuralNetworkNdLayers.Reduce(One(), layer.ReduceMax.Axes, layer.ReduceMax.KeepDims, layer.ReduceMax.ReduceAll, NeuralNetworkNdLayers.ReduceKind.Max));
             case L.ReduceMin: return Single(NeuralNetworkNdLayers.Reduce(One(), layer.ReduceMin.Axes, layer.ReduceMin.KeepDims, layer.ReduceMin.ReduceAll, NeuralNetworkNdLayers.ReduceKind.Min));
+            case L.Upsample: return Single(NeuralNetworkResampling.Upsample(layer.Upsample, One(), name));
+            case L.Padding: return Single(NeuralNetworkResampling.Padding(layer.Padding, One(), name));
+            case L.ConstantPad: return Single(NeuralNetworkResampling.ConstantPad(layer.ConstantPad, x, name));
             case L.Branch or L.Loop or L.LoopBreak or L.LoopContinue:
                 throw new ArgumentException($"{name}: control flow runs through Run (it needs the blobs), not Layer");
             default: throw new NotCoveredException(KindName(layer));
