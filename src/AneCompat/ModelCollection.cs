@@ -21,7 +21,7 @@ public sealed class ModelCollection : IDisposable
     /// <summary>Model paths (inside an archive: the archive's path followed by the entry's name).</summary>
     public IReadOnlyList<string> Models { get; }
 
-    /// <summary>Entries that look like models but are not read, with the reason (a link that leaves the folder).</summary>
+    /// <summary>Entries not read, with the reason: a link that leaves the folder, a kernel file system (/proc, /sys …) not searched.</summary>
     public IReadOnlyList<(string Path, string Problem)> Refused { get; }
 
     /// <summary>Folders under <see cref="Root"/> that could not be listed (they may hide models; reported, not skipped).</summary>
@@ -51,7 +51,13 @@ public sealed class ModelCollection : IDisposable
         try
         {
             using (ModelFileSystem.Use(archive))
-                return new ModelCollection(full, archive, ModelLocator.Scan(full, refused), refused);
+            {
+                var scan = ModelLocator.Scan(full, refused);
+                // Link entries are never followed in an archive; one that names a model, or lies inside one, is said.
+                foreach (var link in archive.SkippedLinks.Where(LooksLikeModelPart))
+                    refused.Add((Path.Combine(full, link), "symbolic-link entry in an archive; not followed"));
+                return new ModelCollection(full, archive, scan, refused);
+            }
         }
         catch
         {
@@ -59,6 +65,10 @@ public sealed class ModelCollection : IDisposable
             throw;
         }
     }
+
+    private static bool LooksLikeModelPart(string entry) =>
+        entry.Split('/').Any(p => p.EndsWith(".mlmodel", StringComparison.OrdinalIgnoreCase) || p.EndsWith(".mlpackage", StringComparison.OrdinalIgnoreCase)
+            || p.EndsWith(".mlmodelc", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Reads one of <see cref="Models"/> (safe to call from several threads at once).</summary>
     public ModelGraph Read(string model)

@@ -1,5 +1,6 @@
 using System.Text;
 using AneCompat.Cli.Rendering;
+using AneCompat.Comparison;
 using AneCompat.Diagnostics;
 using AneCompat.Output;
 using AneCompat.Planning;
@@ -40,7 +41,9 @@ public static class FolderAnalysis
             return Run(collection, target, units, logDir, format, file, output, error, locations ?? new SarifLocations(), gate ?? GateSettings.Default);
     }
 
-    private sealed record Outcome(Report? Report, UnreadableModel? Unreadable, string Line);
+    /// <param name="Report">Kept only when the folder's document needs every report (json, sarif, html, markdown).</param>
+    /// <param name="Gated">What the gate and the summary need of a readable model.</param>
+    private sealed record Outcome(Report? Report, GatedModel? Gated, UnreadableModel? Unreadable, string Line);
 
     private static int Run(ModelCollection collection, ChipProfile target, ComputeUnits units, string? logDir, string format, string? file,
         TextWriter output, TextWriter error, SarifLocations locations, GateSettings gate)
@@ -66,6 +69,9 @@ public static class FolderAnalysis
         var streamLines = format == "text" && !toFile && !progress.IsLive;
         var printed = 0;
         var gateLock = new object();
+        // Text lines need nothing of a report once its line is made: dropping it keeps a scan of thousands of models
+        // (anecompat / included) at a few keys per model instead of every model's ops.
+        var keepReports = format != "text";
 
         Parallel.For(0, models.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
@@ -83,7 +89,7 @@ public static class FolderAnalysis
                     return r;
                 });
                 var rules = report.Rules.Where(r => r.Effect.BlocksAne()).Select(r => r.RuleId).Take(4).ToList();
-                outcome = new Outcome(report, null, $"{(int)report.Status} {report.Status.ToName(),-17} {relative}: {report.Counts.AneOps}/{report.Counts.ComputeOps} compute ops on the ANE"
+                outcome = new Outcome(keepReports ? report : null, gate.Keep(report), null, $"{(int)report.Status} {report.Status.ToName(),-17} {relative}: {report.Counts.AneOps}/{report.Counts.ComputeOps} compute ops on the ANE"
                     + (rules.Count > 0 ? $"; off the ANE because of {string.Join(", ", rules)}" : "")
                     + (report.Reason is { PlacementOnly: true } ? $"; {report.StatusReason}" : ""));
                 if (!string.IsNullOrEmpty(logDir))
@@ -91,7 +97,7 @@ public static class FolderAnalysis
             }
             catch (ModelReadException e)
             {
-                outcome = new Outcome(null, new UnreadableModel(path, e.Message), $"3 {"unreadable",-17} {relative}: {e.Problem}");
+                outcome = new Outcome(null, null, new UnreadableModel(path, e.Message), $"3 {"unreadable",-17} {relative}: {e.Problem}");
             }
             lock (gateLock)
             {
@@ -117,7 +123,8 @@ public static class FolderAnalysis
             folderLines.Add($"3 {"unreadable",-17} {SafeText.Escape(Path.GetRelativePath(root, f.Path))}/: {SafeText.Escape(f.Problem)}");
         }
         var result = new FolderReport(root, target, units, reports, unreadable);
-        var verdict = gate.Evaluate(reports, unreadable.Count);
+        var gated = outcomes.Where(o => o!.Gated is not null).Select(o => o!.Gated!).ToList();
+        var verdict = gate.Evaluate(gated, unreadable.Count);
         var gateLine = gate.Line(verdict);
         progress.Dispose();
         string Name(string path) => Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/');
@@ -136,8 +143,9 @@ public static class FolderAnalysis
                 var lines = new StringBuilder();
                 if (!streamLines) foreach (var o in outcomes) lines.AppendLine(o!.Line);
                 foreach (var l in folderLines) lines.AppendLine(l);
-                lines.AppendLine($"{models.Count} model(s) on {target.Name}: {result.CountWith(CompatibilityStatus.FullyCompatible)} fully compatible, "
-                    + $"{result.CountWith(CompatibilityStatus.Partial)} partially, {result.CountWith(CompatibilityStatus.NotCompatible)} not compatible, {unreadable.Count} unreadable");
+                int CountWith(CompatibilityStatus status) => gated.Count(g => g.Status == status);
+                lines.AppendLine($"{models.Count} model(s) on {target.Name}: {CountWith(CompatibilityStatus.FullyCompatible)} fully compatible, "
+                    + $"{CountWith(CompatibilityStatus.Partial)} partially, {CountWith(CompatibilityStatus.NotCompatible)} not compatible, {unreadable.Count} unreadable");
                 if (toFile) AtomicFile.WriteAllBytes(file!, new UTF8Encoding(false).GetBytes(lines.ToString()), inputs);
                 else { output.Write(lines.ToString()); output.Flush(); }
                 break;

@@ -10,6 +10,11 @@ public sealed record GateSettings(FailOn FailOn, Baseline? Baseline, string Base
 
     public GateResult Evaluate(IReadOnlyList<Report> reports, int unreadable) => Gate.Evaluate(reports, unreadable, FailOn, Baseline, BaseDir);
 
+    public GateResult Evaluate(IReadOnlyList<GatedModel> models, int unreadable) => Gate.Evaluate(models, unreadable, FailOn, Baseline);
+
+    /// <summary>What the gate keeps of one report.</summary>
+    public GatedModel Keep(Report report) => GatedModel.Of(report, BaseDir);
+
     /// <summary>For --format markdown: whether a finding is one the baseline does not know (null without a baseline).</summary>
     public Func<Report, ReportOp?, Rules.Finding, bool>? NewFindingTest(GateResult result)
     {

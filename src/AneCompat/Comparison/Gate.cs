@@ -52,12 +52,15 @@ public static class Gate
     }
 
     /// <param name="baseDir">The folder model paths are relative to in the baseline (the working folder).</param>
-    public static GateResult Evaluate(IReadOnlyList<Report> reports, int unreadable, FailOn failOn, Baseline? baseline, string baseDir)
+    public static GateResult Evaluate(IReadOnlyList<Report> reports, int unreadable, FailOn failOn, Baseline? baseline, string baseDir) =>
+        Evaluate(reports.Select(r => GatedModel.Of(r, baseDir)).ToList(), unreadable, failOn, baseline);
+
+    public static GateResult Evaluate(IReadOnlyList<GatedModel> models, int unreadable, FailOn failOn, Baseline? baseline)
     {
         if (failOn == FailOn.Status && baseline is not null) failOn = FailOn.NewFinding;
-        var keys = reports.SelectMany(r => FindingKey.Of(r, FindingKey.ModelKey(r.Model.Path, baseDir))).ToList();
+        var keys = models.SelectMany(m => m.Findings).ToList();
         var fresh = baseline?.NewFindings(keys) ?? keys;
-        var worst = reports.Select(r => (int)r.Status).DefaultIfEmpty(0).Max();
+        var worst = models.Select(m => (int)m.Status).DefaultIfEmpty(0).Max();
         var code = unreadable > 0 ? UnreadableExitCode : failOn switch
         {
             FailOn.None => worst == (int)CompatibilityStatus.NotCompatible ? worst : 0,
@@ -66,4 +69,16 @@ public static class Gate
         };
         return new GateResult(code, failOn, fresh, keys.Count - fresh.Count);
     }
+}
+
+/// <summary>
+/// All the gate needs of one model's report: its status and its findings as keys. A folder run keeps this instead of
+/// the report when no document needs the report, so scanning thousands of models holds a few keys per model, not
+/// every model's ops.
+/// </summary>
+public sealed record GatedModel(CompatibilityStatus Status, IReadOnlyList<FindingKey> Findings)
+{
+    /// <param name="baseDir">The folder model paths are relative to in the baseline.</param>
+    public static GatedModel Of(Report report, string baseDir) =>
+        new(report.Status, FindingKey.Of(report, FindingKey.ModelKey(report.Model.Path, baseDir)).ToList());
 }

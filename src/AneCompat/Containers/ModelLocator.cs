@@ -79,7 +79,11 @@ public static class ModelLocator
     /// <see cref="Limits.MaxFoldersVisited"/> folders (e.g. <c>anecompat /</c>) or <see cref="Limits.MaxModelsInFolder"/>
     /// models refuse the folder instead of walking on.
     /// </summary>
-    public static FolderScan Scan(string folder, List<(string Path, string Problem)>? refused = null)
+    public static FolderScan Scan(string folder, List<(string Path, string Problem)>? refused = null) =>
+        Scan(folder, refused, ModelFileSystem.Current is DirectoryFileSystem ? KernelFileSystems.MountPoints : new Dictionary<string, string>());
+
+    /// <param name="kernelMounts">Mount points of kernel file systems (mount point → type), not descended into.</param>
+    internal static FolderScan Scan(string folder, List<(string Path, string Problem)>? refused, IReadOnlyDictionary<string, string> kernelMounts)
     {
         var fs = ModelFileSystem.Current;
         var found = new List<string>();
@@ -116,6 +120,11 @@ public static class ModelLocator
                     isDirectory = Directory.Exists(real);
                     if (!isDirectory && !File.Exists(real)) continue;  // dangling
                     if (isDirectory && !visited.Add(real)) continue;   // a loop, or a folder seen already
+                }
+                if (isDirectory && kernelMounts.TryGetValue(e.FullPath, out var kind))
+                {
+                    refused?.Add((e.FullPath, $"{kind} is a kernel file system; not searched for models"));
+                    continue;
                 }
                 if (isDirectory)
                 {

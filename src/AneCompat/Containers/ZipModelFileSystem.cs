@@ -75,7 +75,7 @@ public sealed class ZipModelFileSystem : IModelFileSystem, IDisposable
 
     /// <summary>
     /// Reads the end-of-central-directory record before the entry list is parsed, so a hostile count or size is
-    /// refused without building it in memory. (Zip64 archives mark these fields 0xFFFF…; the per-entry checks still apply.)
+    /// refused without building it in memory, from the zip64 end record when the archive has one.
     /// </summary>
     private static void CheckDirectoryRecord(Stream file, string path)
     {
@@ -88,11 +88,27 @@ public sealed class ZipModelFileSystem : IModelFileSystem, IDisposable
         for (var i = tail - eocdSize; i >= 0; i--)
         {
             if (BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(i)) != 0x06054b50) continue;
-            var entries = BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(i + 10));
-            var size = BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(i + 12));
+            ulong entries = BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(i + 10));
+            ulong size = BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(i + 12));
+            // Zip64: the 16/32-bit fields say 0xFFFF… and the real values sit in the zip64 end record, which the
+            // locator just before this record points at.
+            if ((entries == ushort.MaxValue || size == uint.MaxValue) && i >= 20
+                && BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(i - 20)) == 0x07064b50)
+            {
+                var at = BinaryPrimitives.ReadUInt64LittleEndian(buffer.AsSpan(i - 12));
+                if (file.Length < 56 || at > (ulong)(file.Length - 56))
+                    throw new ModelReadException(path, "not a zip archive: its zip64 end record lies outside the file");
+                var record = new byte[56];
+                file.Position = (long)at;
+                file.ReadExactly(record);
+                if (BinaryPrimitives.ReadUInt32LittleEndian(record) != 0x06064b50)
+                    throw new ModelReadException(path, "not a zip archive: no zip64 end record where its locator points");
+                entries = BinaryPrimitives.ReadUInt64LittleEndian(record.AsSpan(32));
+                size = BinaryPrimitives.ReadUInt64LittleEndian(record.AsSpan(40));
+            }
             if (entries != ushort.MaxValue && entries > Limits.MaxArchiveEntries)
                 throw new ModelReadException(path, $"archive has {entries} entries, over the limit of {Limits.MaxArchiveEntries}");
-            if (size != uint.MaxValue && size > Limits.MaxArchiveDirectoryBytes)
+            if (size != uint.MaxValue && size > (ulong)Limits.MaxArchiveDirectoryBytes)
                 throw new ModelReadException(path, $"archive's entry list is {size} bytes, over the limit of {Limits.MaxArchiveDirectoryBytes}");
             file.Position = 0;
             return;

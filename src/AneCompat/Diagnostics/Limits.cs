@@ -37,8 +37,18 @@ public static class Limits
     public const long MaxManifestBytes = 1024 * 1024;
     /// <summary>metadata.json size.</summary>
     public const long MaxMetadataJsonBytes = 64L * 1024 * 1024;
-    /// <summary>model.espresso.net / model.espresso.shape size.</summary>
-    public const long MaxEspressoJsonBytes = 512L * 1024 * 1024;
+    /// <summary>
+    /// model.espresso.net / model.espresso.shape size. A real espresso layer is about 0.4–0.5 KB of JSON, so 128 MiB
+    /// holds more layers than <see cref="MaxOps"/>; held in memory with its token index (<see cref="MaxJsonTokens"/>)
+    /// it stays a few hundred MB (docs/robustness.md, "Bounds before building").
+    /// </summary>
+    public const long MaxEspressoJsonBytes = 128L * 1024 * 1024;
+    /// <summary>
+    /// Tokens of one JSON file, counted in a forward pass before the document is built: the document's index costs
+    /// 12 bytes a token, so 16 M tokens are 192 MB at most. A real espresso layer has about 30–60 tokens, so the
+    /// bound allows more than <see cref="MaxOps"/> layers.
+    /// </summary>
+    public const long MaxJsonTokens = 16_000_000;
     /// <summary>Entries of the blob table at the start of model.espresso.weights.</summary>
     public const int MaxEspressoWeightBlobs = 4_000_000;
     /// <summary>JSON nesting depth for every JSON file we read.</summary>

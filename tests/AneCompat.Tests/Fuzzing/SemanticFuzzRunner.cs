@@ -65,9 +65,14 @@ public sealed class SemanticFuzzRunner
         public readonly ConcurrentQueue<string> Failures = new();
         public double SlowestMs;
         public TimeSpan Elapsed;
+        /// <summary>Time spent per stage over every case (all workers), so a long run says where its hours went.</summary>
+        public readonly ConcurrentDictionary<string, long> StageTicks = new();
+        public void AddStage(string stage, long ticks) => StageTicks.AddOrUpdate(stage, ticks, (_, t) => t + ticks);
         public string Summary() =>
             $"{Cases} cases in {Elapsed.TotalSeconds:F1} s: {Completed} through every writer, {ReadRefused} refused by the reader, " +
-            $"{AnalysisRefused} refused by analysis; slowest {SlowestMs:F0} ms; {Failures.Count} failures";
+            $"{AnalysisRefused} refused by analysis; slowest {SlowestMs:F0} ms; {Failures.Count} failures"
+            + (StageTicks.IsEmpty ? "" : "; time by stage: " + string.Join(", ", StageTicks.OrderByDescending(p => p.Value)
+                .Select(p => $"{p.Key} {TimeSpan.FromTicks(p.Value).TotalSeconds:F1} s")));
     }
 
     public Result Run(long first, long count)
@@ -154,8 +159,14 @@ public sealed class SemanticFuzzRunner
         }
         try
         {
-            Graph.ModelGraph graph;
-            try { graph = ModelReader.Read(path); }
+            void Timed(string name, Action stage)
+            {
+                var start = Stopwatch.GetTimestamp();
+                try { stage(); }
+                finally { result.AddStage(name, Stopwatch.GetElapsedTime(start).Ticks); }
+            }
+            Graph.ModelGraph graph = null!;
+            try { Timed("read", () => graph = ModelReader.Read(path)); }
             catch (ModelReadException e)
             {
                 if (CheckOneLine(e, path) is { } bad) result.Failures.Enqueue($"{label}: read error {bad}");
@@ -165,14 +176,14 @@ public sealed class SemanticFuzzRunner
             var stage = "dump";
             try
             {
-                GraphTextWriter.Write(graph, TextWriter.Null);
-                GraphJsonWriter.Write(graph, TextWriter.Null);
+                Timed("dump", () => GraphTextWriter.Write(graph, TextWriter.Null));
+                Timed("dump --json", () => GraphJsonWriter.Write(graph, TextWriter.Null));
                 var reports = new List<Report>();
                 foreach (var (chip, units) in settings)
                 {
                     stage = $"analysis on {chip.Name}/{units.ToName()}";
-                    Report report;
-                    try { report = ReportBuilder.Analyze(graph, chip, units); }
+                    Report report = null!;
+                    try { Timed("analysis", () => report = ReportBuilder.Analyze(graph, chip, units)); }
                     catch (ModelReadException e)
                     {
                         if (CheckOneLine(e, path) is { } bad) result.Failures.Enqueue($"{label}: analysis error {bad}");
@@ -180,15 +191,15 @@ public sealed class SemanticFuzzRunner
                         return;
                     }
                     stage = $"writers on {chip.Name}/{units.ToName()}";
-                    TextReportRenderer.Write(report, TextWriter.Null);
-                    JsonReportWriter.Write(report, Stream.Null);
-                    SarifReportWriter.Write(report, Stream.Null);
-                    HtmlReportWriter.Write(report, Stream.Null);
-                    SegmentsTextWriter.Write(report, TextWriter.Null);
+                    Timed("text", () => TextReportRenderer.Write(report, TextWriter.Null));
+                    Timed("json", () => JsonReportWriter.Write(report, Stream.Null));
+                    Timed("sarif", () => SarifReportWriter.Write(report, Stream.Null));
+                    Timed("html", () => HtmlReportWriter.Write(report, Stream.Null));
+                    Timed("segments", () => SegmentsTextWriter.Write(report, TextWriter.Null));
                     reports.Add(report);
                 }
                 stage = "matrix";
-                TextReportRenderer.WriteMatrix(reports, TextWriter.Null);
+                Timed("matrix", () => TextReportRenderer.WriteMatrix(reports, TextWriter.Null));
                 Interlocked.Increment(ref result.Completed);
             }
             catch (Exception e)

@@ -59,6 +59,28 @@ public class ArchiveTests
     }
 
     [CorpusFact]
+    public void ALinkEntryNamingAModelIsNotFollowedAndIsSaid()
+    {
+        using var t = new TempDir();
+        var path = t.File("links.zip");
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
+        {
+            AddTree(zip, Corpus.Path("mnist-ph1ps/MNIST.mlmodel"), "MNIST.mlmodel");
+            foreach (var (name, target) in new[] { ("Secret.mlmodel", "../../etc/passwd"), ("Frameworks/Current", "A") })
+            {
+                var link = zip.CreateEntry(name);
+                link.ExternalAttributes = unchecked((int)0xA1FF_0000); // S_IFLNK | 0777, as zip -y writes it
+                using var w = new StreamWriter(link.Open());
+                w.Write(target);
+            }
+        }
+        var r = CliRunner.Run(path);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("1 model(s)", r.Stdout);
+        Assert.Equal($"anecompat: warning: {Path.Combine(path, "Secret.mlmodel")}: symbolic-link entry in an archive; not followed", r.Stderr.Trim());
+    }
+
+    [CorpusFact]
     public void AnIpaIsReadThroughPayloadAppAndItsSarifPointsAtTheIpa()
     {
         using var t = new TempDir();
@@ -141,6 +163,36 @@ public class ArchiveTests
         Assert.Equal(3, r.ExitCode);
         var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains($"{Limits.MaxArchiveEntries + 1} entries, over the limit of {Limits.MaxArchiveEntries}", line);
+    }
+
+    [Fact]
+    public void AZip64EntryCountOverTheLimitIsRefusedFromItsEndRecord()
+    {
+        // Only the end records: a zip64 end record claiming 2^40 entries, its locator, and the classic record whose
+        // 16-bit count says 0xFFFF ("see zip64"). Refused before the runtime's parser is asked to list anything.
+        var zip64 = new byte[56];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(zip64, 0x06064b50);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(zip64.AsSpan(4), 44);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(zip64.AsSpan(24), 1UL << 40);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(zip64.AsSpan(32), 1UL << 40);
+        var locator = new byte[20];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(locator, 0x07064b50);
+        var end = new byte[22];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(end, 0x06054b50);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(end.AsSpan(8), ushort.MaxValue);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(end.AsSpan(10), ushort.MaxValue);
+        using var t = new TempDir();
+        var zip = t.Write("many64.zip", [.. zip64, .. locator, .. end]);
+        var r = CliRunner.Run(zip);
+        Assert.Equal(3, r.ExitCode);
+        var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"archive has {1UL << 40} entries, over the limit of {Limits.MaxArchiveEntries}", line);
+
+        // A locator pointing past the end of the file is a one-line error too.
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(locator.AsSpan(8), 1UL << 50);
+        var bad = CliRunner.Run(t.Write("bad64.zip", [.. zip64, .. locator, .. end]));
+        Assert.Equal(3, bad.ExitCode);
+        Assert.Contains("zip64 end record lies outside the file", bad.Stderr);
     }
 
     [Fact]

@@ -20,12 +20,11 @@ public static class EspressoNetDecoder
     public static GraphFunction Decode(string dir, List<ReadWarning> warnings, string functionPrefix)
     {
         var netPath = Path.Combine(dir, NetFile);
-        using var doc = BoundedJson.Load(netPath, Limits.MaxEspressoJsonBytes, NetFile);
+        // Layers are counted while the bytes are scanned, before the document holding them is built.
+        using var doc = BoundedJson.Load(netPath, Limits.MaxEspressoJsonBytes, NetFile, "layers", Limits.MaxOps);
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("layers", out var layers) || layers.ValueKind != JsonValueKind.Array)
             throw new ModelReadException(netPath, "model.espresso.net has no 'layers' array");
-        if (layers.GetArrayLength() > Limits.MaxOps)
-            throw new ModelReadException(netPath, $"model.espresso.net has {layers.GetArrayLength()} layers, over the limit of {Limits.MaxOps}");
 
         var shapes = ReadShapes(dir, warnings);
         var blobSizes = ReadWeightTable(dir, BoundedJson.String(root, "storage"), warnings);

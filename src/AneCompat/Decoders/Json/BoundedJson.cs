@@ -9,9 +9,11 @@ namespace AneCompat.Decoders.Json;
 /// </summary>
 internal static class BoundedJson
 {
-    public static JsonDocument Load(string path, long maxBytes, string what)
+    /// <param name="countedArray">A root property whose array is counted against <paramref name="maxElements"/> before the document is built.</param>
+    public static JsonDocument Load(string path, long maxBytes, string what, string? countedArray = null, int maxElements = int.MaxValue)
     {
         var bytes = ModelFiles.ReadAllBytes(path, maxBytes, what);
+        JsonPrescan.Check(bytes, path, what, Limits.MaxJsonTokens, countedArray, maxElements);
         try
         {
             return JsonDocument.Parse(bytes, new JsonDocumentOptions

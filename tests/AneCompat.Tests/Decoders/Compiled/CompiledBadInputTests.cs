@@ -102,6 +102,40 @@ public class CompiledBadInputTests
     }
 
     [CorpusFact]
+    public void Espresso_layers_over_the_op_limit_are_counted_before_the_document_is_built()
+    {
+        // One empty layer more than the op limit: 3 bytes each on disk. Refused by the forward scan, so neither the
+        // JsonDocument (12 bytes of index per token) nor a single op is built.
+        using var model = TempModel.CopyOf(S4tf);
+        var json = new System.Text.StringBuilder("{\"layers\": [");
+        for (var i = 0; i <= Limits.MaxOps; i++) json.Append(i == 0 ? "{}" : ",{}");
+        File.WriteAllText(model.PathOf("model.espresso.net"), json.Append("]}").ToString());
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var e = ReadFails(model.Dir, "model.espresso.net");
+        Assert.Contains($"more than {Limits.MaxOps} layers", e.Message);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 32L * 1024 * 1024);
+    }
+
+    [CorpusFact]
+    public void Espresso_net_of_more_tokens_than_the_limit_is_refused_before_the_document_is_built()
+    {
+        // [0,0,0,…] under the byte limit but over the token limit: as a JsonDocument it would cost 12 bytes a token.
+        using var model = TempModel.CopyOf(S4tf);
+        var count = Limits.MaxJsonTokens + 1;
+        using (var f = File.Create(model.PathOf("model.espresso.net")))
+        {
+            f.Write("{\"layers\": [], \"pad\": ["u8);
+            var zeros = new byte[1 << 20];
+            for (var i = 0; i < zeros.Length; i += 2) { zeros[i] = (byte)'0'; zeros[i + 1] = (byte)','; }
+            for (long written = 0; written < count; written += zeros.Length / 2) f.Write(zeros);
+            f.Write("0]}"u8);
+        }
+        Assert.True(new FileInfo(model.PathOf("model.espresso.net")).Length < Limits.MaxEspressoJsonBytes);
+        var e = ReadFails(model.Dir, "model.espresso.net");
+        Assert.Contains($"more than {Limits.MaxJsonTokens} JSON tokens", e.Message);
+    }
+
+    [CorpusFact]
     public void Malformed_espresso_shape_and_metadata_json_are_read_errors()
     {
         using (var model = TempModel.CopyOf(S4tf))
