@@ -17,7 +17,8 @@ public static class SplitCommand
         var at = new Option<string[]>("--at") { Description = "Cut after this op (name as in the file) instead of at predicted device boundaries; repeatable.", AllowMultipleArgumentsPerToken = false };
         var by = new Option<string>("--by")
         {
-            Description = "Which boundaries to cut at: placement (where the predicted device changes, as the report shows) or eligibility (where the rule verdict changes: every ANE-eligible op in an ANE part, even where the cost model keeps tiny work on the CPU).",
+            Description = "Which boundaries to cut at: placement (default: where the predicted device changes, as the report shows) or eligibility (where the rule verdict changes: every ANE-eligible op in an ANE part, even where the cost model keeps tiny work on the CPU).",
+            HelpName = "placement|eligibility",
             DefaultValueFactory = _ => "placement",
         };
         by.AcceptOnlyFromAmong("placement", "eligibility");
