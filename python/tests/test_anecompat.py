@@ -55,7 +55,7 @@ class OriginalFunctionTests(unittest.TestCase):
 class AnalyzeTests(unittest.TestCase):
     def test_report_names_the_rule_the_target_and_the_fix(self):
         report = anecompat.analyze(SAMPLE, target="M1")
-        self.assertEqual(report["schemaVersion"], 1)
+        self.assertEqual(report["schemaVersion"], 2)
         self.assertEqual(report["target"]["name"], "M1")
         self.assertEqual(report["status"]["code"], 1)
         rules = {r["ruleId"]: r for r in report["rules"]}

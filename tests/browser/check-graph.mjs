@@ -13,6 +13,9 @@ import { pathToFileURL } from 'node:url';
 
 // The device colours the report promises (its legend): ANE green, CPU blue, GPU orange, folded grey.
 const COLORS = { ane: '#2e7d32', cpu: '#1565c0', gpu: '#ef6c00', none: '#90a4ae' };
+// How the page prints a boundary tensor's bytes and shape (report.js fmtBytes, shapeText).
+const fmtBytes = (b) => (b === null ? 'unknown size' : b >= 1048576 ? (b / 1048576).toFixed(2) + ' MiB' : b >= 1024 ? (b / 1024).toFixed(1) + ' KiB' : b + ' B');
+const shapeText = (t) => (t.shape === null ? '?' : '[' + t.shape.map((d) => (d === null ? '?' : d)).join(', ') + ']');
 
 const args = process.argv.slice(2);
 const file = args[0];
@@ -130,6 +133,11 @@ async function checkReport(page) {
     if ((await page.locator(`#oplist .op.selected[data-op="${opIndex}"]`).count()) !== 1) problems.push(`the table does not follow the graph to op ${opIndex}`);
     if ((await page.locator(`#graph .node.sel[data-node="${opIndex}"]`).count()) !== 1) problems.push(`node ${opIndex} is not marked selected`);
     facts.push(`node click answered in ${clickMs} ms`);
+    // The details say where the op sits in its file (report schema 2's origin).
+    const origin = report.ops[opIndex].origin;
+    const shown = await page.getAttribute('#op-origin', 'data-locator');
+    if (origin.locator !== null && shown !== origin.locator) problems.push(`op ${opIndex}'s origin shows ${shown}, the JSON ${origin.locator}`);
+    if (origin.name !== null && !((await page.textContent('#op-origin')) || '').includes(`"${origin.name}"`)) problems.push(`op ${opIndex}'s origin does not show its name as written`);
     const bound = opt('--bound-ms');
     if (bound !== undefined && readyMs + clickMs > Number(bound))
       problems.push(`interactive after ${readyMs + clickMs} ms, over the bound of ${bound} ms`);
@@ -145,6 +153,8 @@ async function checkReport(page) {
     await page.locator(`#oplist [data-op="${rowOp}"]`).click();
     if ((await page.locator(`#graph .node.sel[data-node="${rowOp}"]`).count()) !== 1) problems.push(`clicking table row ${rowOp} does not select its node`);
   }
+
+  await checkInterfaces(page, report);
 
   // The const toggle changes the node count.
   if (report.counts.foldedOps > 0) {
@@ -194,6 +204,33 @@ async function checkReport(page) {
     if (show !== undefined && (await page.locator(`#graph [data-node="${show}"]`).count()) === 1) await clickNode(page, page.locator(`#graph [data-node="${show}"]`));
     await page.evaluate(() => window.scrollTo(0, 0));
   }
+}
+
+// A segment's typed interface (report schema 2): clicking a segment lists every boundary tensor with its name, dtype,
+// shape and bytes as the JSON has them, and its graph cluster's tooltip names them. At most 6 segments are checked.
+async function checkInterfaces(page, report) {
+  const segments = report.segments.filter((s) => s.firstOp !== null && s.inputTensors.length + s.outputTensors.length > 0).slice(0, 6);
+  let tensors = 0, clusters = 0;
+  for (const s of segments) {
+    await page.locator(`#segments [data-segment="${s.index}"]`).click();
+    const rows = await page.$$eval(`#details [data-interface="${s.index}"] tr[data-tensor]`, (els) => els.map((e) => [e.getAttribute('data-tensor'), ...[...e.children].map((c) => c.textContent)]));
+    const expected = [...s.inputTensors.map((t) => ['in', t]), ...s.outputTensors.map((t) => ['out', t])];
+    if (rows.length !== expected.length) { problems.push(`segment ${s.index} lists ${rows.length} boundary tensors, the JSON ${expected.length}`); continue; }
+    expected.forEach(([side, t], i) => {
+      const want = [side, side, t.name, t.dtype ?? '?', shapeText(t), fmtBytes(t.bytes)];
+      const got = rows[i].slice(0, 6);
+      if (got.join('|') !== want.join('|')) problems.push(`segment ${s.index} tensor ${i}: shows ${got.join(' ')}, the JSON ${want.join(' ')}`);
+    });
+    tensors += rows.length;
+    // A segment whose ops sit inside another op's nested block is drawn inside that op's region, without a cluster.
+    const title = await page.$eval(`#graph [data-cluster="S${s.index}"]`, (g) => g.querySelector('title')?.textContent ?? '').catch(() => null);
+    if (title === null) continue;
+    clusters++;
+    // The tooltip names up to 24 tensors a side (the details list them all).
+    for (const t of [...s.inputTensors.slice(0, 24), ...s.outputTensors.slice(0, 24)]) if (!title.includes(`${t.name} ${t.dtype ?? '?'}${shapeText(t)}`)) problems.push(`segment ${s.index}'s cluster does not name ${t.name} ${t.dtype}${shapeText(t)}`);
+  }
+  if (flag('--all-drawn') && segments.length && clusters === 0) problems.push('no segment cluster in the graph names its boundary tensors');
+  if (segments.length) facts.push(`${tensors} boundary tensors of ${segments.length} segments shown (${clusters} clusters)`);
 }
 
 // A node inside the graph's visible area gets a real mouse click; one the view has panned away from (the SVG clips it,

@@ -9,12 +9,13 @@ namespace AneCompat.Cli.Commands;
 
 /// <summary>
 /// <c>anecompat diff OLD NEW</c>: what changed between two versions of a model — status, ops that moved onto or off
-/// the ANE, findings new and gone — as text, JSON or markdown. Exits 0 when NEW is no worse than OLD, 4 when it is
+/// the ANE, findings new and gone — as text, JSON, markdown or one offline HTML page showing the two versions side by
+/// side. Exits 0 when NEW is no worse than OLD, 4 when it is
 /// (a worse status, an op that left the ANE, a new finding), 3 when either cannot be read.
 /// </summary>
 public static class DiffCommand
 {
-    public static readonly IReadOnlyList<string> Formats = new[] { "text", "json", "markdown" };
+    public static readonly IReadOnlyList<string> Formats = new[] { "text", "json", "markdown", "html" };
 
     public static Command Create()
     {
@@ -57,6 +58,7 @@ public static class DiffCommand
                 switch (fmt)
                 {
                     case "json": CommandOutput.WriteBytes(file, output, s => DiffWriters.WriteJson(diff, s), inputs); break;
+                    case "html": CommandOutput.WriteBytes(file, output, s => DiffHtmlWriter.Write(diff, before, after, s), inputs); break;
                     case "markdown": CommandOutput.WriteText(file, output, w => DiffWriters.WriteMarkdown(diff, w), inputs); break;
                     default: CommandOutput.WriteText(file, output, w => DiffWriters.WriteText(diff, w), inputs); break;
                 }

@@ -6,7 +6,7 @@ using AneCompat.Rules;
 
 namespace AneCompat.Comparison;
 
-/// <summary><c>anecompat diff</c> as text, markdown (a CI step summary or PR comment) and JSON.</summary>
+/// <summary><c>anecompat diff</c> as text, markdown (a CI step summary or PR comment) and JSON (HTML: <see cref="DiffHtmlWriter"/>).</summary>
 public static class DiffWriters
 {
     private static string Dev(Device? d) => d switch { Device.Ane => "ANE", Device.Cpu => "CPU", Device.Gpu => "GPU", _ => "none" };
@@ -74,6 +74,12 @@ public static class DiffWriters
     public static void WriteJson(ReportDiff d, Stream stream)
     {
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        WriteJson(d, w);
+    }
+
+    /// <summary>The diff document into <paramref name="w"/> (the HTML diff embeds it beside the two reports).</summary>
+    internal static void WriteJson(ReportDiff d, Utf8JsonWriter w)
+    {
         w.WriteStartObject();
         w.WriteString("old", d.OldModel);
         w.WriteString("new", d.NewModel);
@@ -111,6 +117,8 @@ public static class DiffWriters
             w.WriteString("kind", m.Kind);
             w.WriteString("from", Dev(m.From).ToLowerInvariant());
             w.WriteString("to", Dev(m.To).ToLowerInvariant());
+            w.WriteNumber("oldIndex", m.OldIndex);
+            w.WriteNumber("newIndex", m.NewIndex);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -126,6 +134,7 @@ public static class DiffWriters
             w.WriteString("op", f.Op);
             w.WriteString("effect", ReportNames.EffectName(f.Effect));
             w.WriteString("message", f.Message);
+            if (f.OpIndex is { } i) w.WriteNumber("opIndex", i); else w.WriteNull("opIndex");
             w.WriteEndObject();
         }
         w.WriteEndArray();

@@ -5,10 +5,17 @@ using AneCompat.Rules;
 namespace AneCompat.Comparison;
 
 /// <summary>An op present in both versions whose predicted device changed.</summary>
-public sealed record OpMove(string Op, string Kind, Device? From, Device? To);
+/// <param name="OldIndex">The op's index in the old report.</param>
+/// <param name="NewIndex">The op's index in the new report.</param>
+public sealed record OpMove(string Op, string Kind, Device? From, Device? To, int OldIndex, int NewIndex);
+
+/// <summary>One op matched across the two versions (by function and name): its index in each report.</summary>
+public readonly record struct OpPair(int Old, int New);
 
 /// <summary>A finding present in only one version: rule, op (empty for the model) and the rule's effect.</summary>
-public sealed record FindingChange(string RuleId, string Op, Effect Effect, string Message);
+/// <param name="OpIndex">The op's index in the report that has the finding (the new one for a new finding, the old
+/// one for a gone finding); null for a model-level finding.</param>
+public sealed record FindingChange(string RuleId, string Op, Effect Effect, string Message, int? OpIndex = null);
 
 /// <summary>
 /// What changed from one report of a model to another (two versions of a model, or a model and its fixed version):
@@ -30,6 +37,9 @@ public sealed record ReportDiff(
     IReadOnlyList<FindingChange> NewFindings,
     IReadOnlyList<FindingChange> GoneFindings)
 {
+    /// <summary>Every op found in both versions, in the new report's op order (the HTML diff links its two panes by it).</summary>
+    public IReadOnlyList<OpPair> MatchedOps { get; init; } = [];
+
     /// <summary>The new version is worse: a worse status, an op that left the ANE, or a finding that was not there.</summary>
     public bool IsRegression => NewStatus > OldStatus || MovedOffAne.Count > 0 || NewFindings.Count > 0;
 
@@ -46,20 +56,26 @@ public static class ReportComparison
         var newOps = Index(newReport);
         var onto = new List<OpMove>();
         var off = new List<OpMove>();
+        var matched = new List<OpPair>();
         foreach (var (name, n) in newOps)
         {
-            if (!oldOps.TryGetValue(name, out var o) || n.Role != OpRole.Compute && o.Role != OpRole.Compute) continue;
+            if (!oldOps.TryGetValue(name, out var o)) continue;
+            matched.Add(new OpPair(o.Index, n.Index));
+            if (n.Role != OpRole.Compute && o.Role != OpRole.Compute) continue;
             var wasAne = o.Role == OpRole.Compute && o.Device == Device.Ane;
             var isAne = n.Role == OpRole.Compute && n.Device == Device.Ane;
             if (wasAne == isAne) continue;
-            (isAne ? onto : off).Add(new OpMove(name, n.Kind, o.Device, n.Device));
+            (isAne ? onto : off).Add(new OpMove(name, n.Kind, o.Device, n.Device, o.Index, n.Index));
         }
         var added = newOps.Keys.Where(k => !oldOps.ContainsKey(k)).ToList();
         var removed = oldOps.Keys.Where(k => !newOps.ContainsKey(k)).ToList();
 
         return new ReportDiff(oldReport.Model.Path, newReport.Model.Path, newReport.Target.Name,
             oldReport.Status, newReport.Status, oldReport.Placement, newReport.Placement,
-            onto, off, added, removed, Subtract(newReport, oldReport), Subtract(oldReport, newReport));
+            onto, off, added, removed, Subtract(newReport, oldReport), Subtract(oldReport, newReport))
+        {
+            MatchedOps = matched,
+        };
     }
 
     /// <summary>Ops by qualified name, in op order; a repeated name keeps its first op.</summary>
@@ -78,7 +94,7 @@ public static class ReportComparison
         foreach (var (key, finding) in Findings(a))
         {
             if (left.TryGetValue(key, out var n) && n > 0) { left[key] = n - 1; continue; }
-            result.Add(new FindingChange(key.RuleId, key.Op, finding.Effect, finding.Message));
+            result.Add(new FindingChange(key.RuleId, key.Op, finding.Effect, finding.Message, finding.OpIndex));
         }
         return result;
     }

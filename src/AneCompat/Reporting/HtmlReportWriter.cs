@@ -10,7 +10,8 @@ namespace AneCompat.Reporting;
 /// embedded in a script element and the page draws from it: a header saying why the status is what it is, the
 /// dataflow graph coloured by device (laid out by the bundled dagre, region by region, so 10,000 ops stay usable),
 /// the segment bar and a virtualised op table linked both ways with the graph. A folder of models becomes one
-/// dashboard page whose rows open each model's own view; <c>--target all</c> adds the chip × status matrix.
+/// dashboard page whose rows open each model's own view; <c>--target all</c> adds the chip × status matrix; two
+/// versions of a model (<c>diff --format html</c>, Comparison/DiffHtmlWriter) become two such views side by side.
 /// </summary>
 public static class HtmlReportWriter
 {
@@ -30,7 +31,8 @@ public static class HtmlReportWriter
         WritePage(stream, title, w => JsonReportWriter.WriteFolder(w, folder));
     }
 
-    private static void WritePage(Stream stream, string title, Action<Utf8JsonWriter> data)
+    /// <summary>The page around <paramref name="data"/>: the JSON the script draws from (a report, a folder or a diff).</summary>
+    internal static void WritePage(Stream stream, string title, Action<Utf8JsonWriter> data)
     {
         using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
         writer.Write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");

@@ -13,7 +13,8 @@ namespace AneCompat.Reporting;
 /// </summary>
 public static class JsonReportWriter
 {
-    public const int SchemaVersion = 1;
+    /// <summary>2: segments' typed <c>inputTensors</c>/<c>outputTensors</c> and ops' <c>origin</c> added; every field of 1 kept.</summary>
+    public const int SchemaVersion = 2;
 
     public static void Write(Report report, Stream stream, bool indented = true) =>
         Write(report, stream, indented, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
@@ -260,6 +261,7 @@ public static class JsonReportWriter
         }
         w.WriteEndArray();
         w.WriteNumber("copyBytes", s.CopyBytes);
+        SegmentInterfaceJson.Write(w, s);
         w.WriteEndObject();
     }
 
@@ -285,6 +287,7 @@ public static class JsonReportWriter
         }
         w.WriteEndArray();
         WriteNullableNumber(w, "parent", o.Parent);
+        OpOriginJson.Write(w, o.Origin, o.SourceLine);
         w.WriteString("role", o.Role.ToName());
         w.WriteBoolean("eligible", o.Eligible);
         if (o.Device is { } d) w.WriteString("device", d.ToName()); else w.WriteNull("device");

@@ -41,6 +41,9 @@ public sealed record ReportOp(
     /// <summary>The pipeline member the op belongs to (<c>""</c> for the root model, <c>models[1]</c>), from its origin.</summary>
     public string SourceMember { get; init; } = "";
 
+    /// <summary>Where the op sits in its file: member, function, nested-block path, index in its list, name as written.</summary>
+    public OpOrigin Origin { get; init; } = OpOrigin.Unknown;
+
     /// <summary>The placement cost model's balance for the op's region (placement confidence); null when cost did not judge it.</summary>
     public RegionEstimate? Region { get; init; }
 

@@ -35,6 +35,7 @@ public static class ReportBuilder
             Parent = dataflow.ParentOf(p.Op),
             SourceLine = p.Op.SourceLine,
             SourceMember = p.Op.Origin.Member,
+            Origin = p.Op.Origin,
             Region = p.Region,
         }).ToArray();
         var modelFindings = analysis.ModelLevel.ToArray();

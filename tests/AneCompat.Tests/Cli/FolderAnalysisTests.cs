@@ -85,7 +85,7 @@ public class FolderAnalysisTests
         var root = doc.RootElement;
 
         Assert.Empty(Schema().Validate(root, "folderReport"));
-        Assert.Equal(1, root.GetProperty("schemaVersion").GetInt32());
+        Assert.Equal(2, root.GetProperty("schemaVersion").GetInt32());
         Assert.Equal(app, root.GetProperty("folder").GetString());
         Assert.Equal("A17Pro", root.GetProperty("target").GetProperty("name").GetString());
         Assert.Equal("all", root.GetProperty("computeUnits").GetString());

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 using AneCompat.Planning;
@@ -16,7 +15,6 @@ namespace AneCompat.Tests.Reporting;
 /// </summary>
 public class HtmlGraphBrowserTests(Xunit.Abstractions.ITestOutputHelper log)
 {
-    private static readonly string BrowserDir = Path.Combine(Corpus.RepoRoot, "tests", "browser");
     public static readonly string ScreenshotDir = Path.Combine(Corpus.RepoRoot, "artifacts", "screenshots");
 
     /// <summary>
@@ -29,23 +27,9 @@ public class HtmlGraphBrowserTests(Xunit.Abstractions.ITestOutputHelper log)
 
     private string Run(params string[] args)
     {
-        var missing = HtmlBrowserTests.MissingTool();
-        Assert.True(missing is null, $"browser test cannot run: {missing}");
-        var psi = new ProcessStartInfo("node") { WorkingDirectory = BrowserDir, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add("check-graph.mjs");
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(3)))
-        {
-            p.Kill(entireProcessTree: true);
-            Assert.Fail("the browser check did not finish in 3 minutes");
-        }
-        Assert.True(p.ExitCode == 0, $"browser check failed (exit {p.ExitCode}):\n{stdout.Result}\n{stderr.Result}");
-        Assert.StartsWith("OK ", stdout.Result);
-        log.WriteLine(stdout.Result);
-        return stdout.Result;
+        var output = BrowserScript.Run("check-graph.mjs", args);
+        log.WriteLine(output);
+        return output;
     }
 
     private static (string Html, string Json) Write(TempDir t, Report report)

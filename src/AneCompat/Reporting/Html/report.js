@@ -38,6 +38,24 @@
   function trunc(s, n) { s = String(s); return s.length > n ? s.slice(0, n - 1) + '\u2026' : s; }
   function baseName(p) { var s = String(p).replace(/[\/\\]+$/, ''); var i = Math.max(s.lastIndexOf('/'), s.lastIndexOf('\\')); return i >= 0 ? s.slice(i + 1) : s; }
   function blocking(o) { return o.findings.filter(function (f) { return f.blocksAne; }); }
+  // A segment's typed interface (report schema 2): tensors in and out, as one line each.
+  function shapeText(t) { return t.shape === null ? '?' : '[' + t.shape.map(function (d) { return d === null ? '?' : d; }).join(', ') + ']'; }
+  function tensorText(t) { return t.name + ' ' + (t.dtype || '?') + shapeText(t) + ' ' + fmtBytes(t.bytes); }
+  // At most 24 tensors a side in a tooltip (a segment of a big model can have hundreds; its details list them all).
+  function tensorList(list, sep) {
+    if (!list.length) return 'none';
+    return list.slice(0, 24).map(tensorText).join(sep) + (list.length > 24 ? sep + '\u2026 ' + (list.length - 24) + ' more' : '');
+  }
+  function interfaceText(s, sep) {
+    return 'in: ' + tensorList(s.inputTensors || [], sep) + sep + 'out: ' + tensorList(s.outputTensors || [], sep);
+  }
+  var ORIGIN_FORMATS = { 'neural-network': 'NeuralNetwork layer', 'mil-program': 'ML program operation', 'mil-text': 'model.mil operation', 'espresso': 'espresso layer' };
+  // Where an op sits in its file: format, locator (member/function, nested blocks, index), the name as written, line.
+  function originText(o) {
+    var g = o.origin;
+    if (!g || g.format === 'unknown' || g.locator === null) return 'unknown';
+    return ORIGIN_FORMATS[g.format] + ' ' + g.locator + (g.name !== null ? ' \u00b7 written "' + g.name + '"' : ' \u00b7 unnamed') + (g.line !== null ? ' \u00b7 line ' + g.line : '');
+  }
 
   // ---------- why the status is what it is ----------
   // Groups the compute ops kept off the ANE by the rule behind their placement, and tells apart eligibility (a rule
@@ -92,7 +110,12 @@
   }
 
   // ---------- one model's report ----------
-  function ReportView(R, root, back) {
+  // opts (the diff page draws two of these side by side): prefix for element ids, marks {op index: 'on'|'off'} for ops
+  // that moved onto or off the ANE, onSelect(index) called when the user selects an op here.
+  function ReportView(R, root, back, opts) {
+    opts = opts || {};
+    var P = opts.prefix || '';
+    var marks = opts.marks || {};
     root.textContent = '';
     var ops = R.ops;
     var selected = -1;
@@ -103,18 +126,18 @@
     if (back) { var b = el('a', 'back', '\u2190 ' + back.label); b.href = back.href; head.appendChild(b); }
     var h1 = el('h1', '', baseName(R.model.path));
     h1.appendChild(el('span', 'sub', '  ' + R.model.modelType + ' · ' + R.model.container + ' · ' + R.target.name + ' · compute units ' + R.computeUnits));
-    h1.id = 'title';
+    h1.id = P + 'title';
     h1.title = R.model.path;
     head.appendChild(h1);
     var row = el('div', 'verdict-row');
     var chip = el('div', 'status-chip status-' + R.status.code, R.status.code + ' ' + STATUS[R.status.code]);
-    chip.id = 'verdict';
+    chip.id = P + 'verdict';
     var left = el('div');
     left.appendChild(chip);
     row.appendChild(left);
     var ex = explain(R);
     var why = el('div', 'why' + (ex.ok ? ' ok' : ''));
-    why.id = 'why';
+    why.id = P + 'why';
     var headline = el('div');
     headline.appendChild(el('b', '', R.statusReason ? R.statusReason : ex.headline));
     why.appendChild(headline);
@@ -163,7 +186,7 @@
     var tb = el('div', 'toolbar');
     var search = el('input');
     search.type = 'search';
-    search.id = 'search';
+    search.id = P + 'search';
     search.placeholder = 'Search ops by name, kind or rule id (Enter: next match)';
     tb.appendChild(search);
     var count = el('span', 'count');
@@ -171,13 +194,13 @@
     var constLbl = el('label');
     var constBox = el('input');
     constBox.type = 'checkbox';
-    constBox.id = 'show-const';
+    constBox.id = P + 'show-const';
     constLbl.appendChild(constBox);
     constLbl.appendChild(document.createTextNode('constants (' + R.counts.foldedOps + ')'));
     tb.appendChild(constLbl);
-    var fitBtn = el('button', '', 'Fit'); fitBtn.id = 'fit'; tb.appendChild(fitBtn);
-    var expBtn = el('button', '', 'Expand all'); expBtn.id = 'expand-all'; tb.appendChild(expBtn);
-    var colBtn = el('button', '', 'Collapse all'); colBtn.id = 'collapse-all'; tb.appendChild(colBtn);
+    var fitBtn = el('button', '', 'Fit'); fitBtn.id = P + 'fit'; tb.appendChild(fitBtn);
+    var expBtn = el('button', '', 'Expand all'); expBtn.id = P + 'expand-all'; tb.appendChild(expBtn);
+    var colBtn = el('button', '', 'Collapse all'); colBtn.id = P + 'collapse-all'; tb.appendChild(colBtn);
     var legend = el('span', 'legend');
     [['ane', 'ANE'], ['cpu', 'CPU'], ['gpu', 'GPU'], ['none', 'folded']].forEach(function (p) {
       var s = el('span'); var i = el('i'); i.style.background = COLORS[p[0]]; s.appendChild(i); s.appendChild(document.createTextNode(p[1])); legend.appendChild(s);
@@ -185,23 +208,23 @@
     var bs = el('span'); bs.appendChild(el('i', 'bd')); bs.appendChild(document.createTextNode('boundary tensor')); legend.appendChild(bs);
     tb.appendChild(legend);
     gcard.appendChild(tb);
-    var gbox = el('div');
-    gbox.id = 'graph';
+    var gbox = el('div', 'graph');
+    gbox.id = P + 'graph';
     gcard.appendChild(gbox);
     leftCol.appendChild(gcard);
 
     // Segment bar + op table card
     var tcard = el('div', 'card');
     tcard.style.marginTop = '14px';
-    var segBar = el('div');
-    segBar.id = 'segments';
+    var segBar = el('div', 'segments');
+    segBar.id = P + 'segments';
     segBar.setAttribute('role', 'list');
     tcard.appendChild(segBar);
     var hdr = el('div', 'ophead');
     ['#', 'name', 'type', 'device', 'findings'].forEach(function (t, i) { hdr.appendChild(el('span', ['idx', 'nm', 'kd', 'dv', 'fc'][i], t)); });
     tcard.appendChild(hdr);
-    var list = el('div'); list.id = 'oplist'; list.tabIndex = 0;
-    var spacer = el('div'); spacer.id = 'opspacer';
+    var list = el('div', 'oplist'); list.id = P + 'oplist'; list.tabIndex = 0;
+    var spacer = el('div', 'opspacer'); spacer.id = P + 'opspacer';
     list.appendChild(spacer);
     tcard.appendChild(list);
     leftCol.appendChild(tcard);
@@ -213,11 +236,11 @@
     var blockingRules = R.rules.filter(function (r) { return ['op-to-cpu', 'op-to-gpu', 'model-to-cpu-gpu', 'compile-fail', 'host'].indexOf(r.effect) >= 0; });
     if (R.status.code === 0 || blockingRules.length === 0) {
       var nothing = el('div', 'nothing', R.status.code === 0 ? 'Nothing blocks the ANE.' : 'No rule blocks the ANE: what keeps work off it is a placement judgement (see above).');
-      nothing.id = 'nothing-blocks';
+      nothing.id = P + 'nothing-blocks';
       fcard.appendChild(nothing);
     }
     if (R.rules.length) {
-      var table = el('table'); table.id = 'rules';
+      var table = el('table'); table.id = P + 'rules';
       var thead = el('thead'); var trh = el('tr');
       ['rule', 'effect', 'conf.', 'ops', 'message', 'fix'].forEach(function (t) { trh.appendChild(el('th', '', t)); });
       thead.appendChild(trh); table.appendChild(thead);
@@ -252,8 +275,8 @@
     leftCol.appendChild(fcard);
 
     // Details
-    var details = el('div', 'card');
-    details.id = 'details';
+    var details = el('div', 'card details');
+    details.id = P + 'details';
     details.appendChild(el('p', 'muted', 'Click an op in the graph or the table, or a segment.'));
     rightCol.appendChild(details);
 
@@ -265,7 +288,8 @@
       b.style.flexGrow = String(Math.max(1, s.opCount));
       b.title = 'segment ' + s.index + ': ' + s.device.toUpperCase() + ' · ' + s.function +
         (s.firstOp === null ? '' : ' · ops #' + s.firstOp + '\u2013#' + s.lastOp) + ' · ' + s.opCount + ' ops · ' + fmtFlops(s.flops) +
-        (s.inputs.length ? ' · reads ' + s.inputs.map(function (t) { return t.name; }).join(', ') + ' (' + fmtBytes(s.copyBytes) + ')' : '');
+        (s.inputs.length ? ' · reads ' + s.inputs.map(function (t) { return t.name; }).join(', ') + ' (' + fmtBytes(s.copyBytes) + ')' : '') +
+        '\n' + interfaceText(s, '\n  ');
       b.addEventListener('click', function () { showSegment(s); });
       segBar.appendChild(b);
     });
@@ -282,11 +306,14 @@
       spacer.textContent = '';
       for (var k = first; k < last; k++) {
         var o = ops[shown[k]];
-        var r = el('div', 'op d-' + (o.device || 'none') + (segStarts[o.index] ? ' segstart' : '') + (o.index === selected ? ' selected' : ''));
+        var r = el('div', 'op d-' + (o.device || 'none') + (segStarts[o.index] ? ' segstart' : '') + (o.index === selected ? ' selected' : '') + (marks[o.index] ? ' moved moved-' + marks[o.index] : ''));
         r.style.top = (k * ROW) + 'px';
         r.setAttribute('data-op', o.index);
+        if (marks[o.index]) r.setAttribute('data-moved', marks[o.index]);
         r.appendChild(el('span', 'idx', '#' + o.index));
-        r.appendChild(el('span', 'nm', o.name || (o.kind + '#' + o.index)));
+        var nm = el('span', 'nm', o.name || (o.kind + '#' + o.index));
+        if (marks[o.index]) nm.insertBefore(el('b', 'movetag', marks[o.index] === 'on' ? 'onto the ANE' : 'off the ANE'), nm.firstChild);
+        r.appendChild(nm);
         r.appendChild(el('span', 'kd', o.source));
         r.appendChild(el('span', 'dv', devLabel(o.device)));
         r.appendChild(el('span', 'fc', o.findings.length ? o.findings.length + ' finding' + (o.findings.length > 1 ? 's' : '') : ''));
@@ -330,7 +357,8 @@
       a.addEventListener('click', function () { selectOp(i, true); });
       return a;
     }
-    function selectOp(index, fromUser) {
+    // fromPeer: the other pane of a diff asked for it (so it is not echoed back).
+    function selectOp(index, fromUser, fromPeer) {
       selected = index;
       var o = ops[index];
       details.textContent = '';
@@ -339,6 +367,10 @@
       var t = el('table');
       kv(t, 'kind / type', o.kind + ' / ' + o.source);
       kv(t, 'function', o.function);
+      var org = el('span', '', originText(o));
+      org.id = P + 'op-origin';
+      if (o.origin && o.origin.locator !== null) org.setAttribute('data-locator', o.origin.locator);
+      kv(t, 'origin in the file', org);
       kv(t, 'device', devLabel(o.device) + (o.segment === null ? '' : ' (segment ' + o.segment + ')'));
       kv(t, 'ANE-eligible', o.role === 'compute' ? (o.eligible ? 'yes' : 'no') : o.role);
       kv(t, 'why', o.reason + (o.reasonRule ? ' [' + o.reasonRule + ']' : ''));
@@ -358,13 +390,36 @@
       kv(t, 'outputs', o.outputs.join('\n') || 'none');
       if (o.parent !== null && o.parent !== undefined) kv(t, 'inside block of', opLink(o.parent));
       details.appendChild(t);
-      var fs = el('div'); fs.id = 'op-findings';
+      var fs = el('div'); fs.id = P + 'op-findings';
       fs.appendChild(el('h2', '', 'Findings'));
       if (o.findings.length === 0) fs.appendChild(el('p', 'muted', 'No findings for this op.'));
       o.findings.forEach(function (f) { fs.appendChild(findingBox(f)); });
       details.appendChild(fs);
       scrollTableTo(index);
       if (graph) graph.select(index, fromUser);
+      if (opts.onSelect && !fromPeer) opts.onSelect(index);
+    }
+    // The segment's boundary as a sub-model cut there would declare it: each tensor's name, dtype, shape and bytes.
+    function interfaceTable(s) {
+      var t = el('table', 'iface');
+      t.setAttribute('data-interface', s.index);
+      var h = el('tr');
+      ['', 'tensor', 'dtype', 'shape', 'bytes', 'from'].forEach(function (c) { h.appendChild(el('th', '', c)); });
+      t.appendChild(h);
+      [['in', s.inputTensors || []], ['out', s.outputTensors || []]].forEach(function (side) {
+        side[1].forEach(function (x) {
+          var r = el('tr');
+          r.setAttribute('data-tensor', side[0]);
+          r.setAttribute('data-name', x.name);
+          [side[0], x.name, x.dtype || '?', shapeText(x), fmtBytes(x.bytes),
+            side[0] === 'out' ? '' : x.fromSegment === null ? 'model input' : 'segment ' + x.fromSegment].forEach(function (c) { r.appendChild(el('td', '', c)); });
+          t.appendChild(r);
+        });
+      });
+      if (!(s.inputTensors || []).length && !(s.outputTensors || []).length) {
+        var r = el('tr'); var c = el('td', 'muted', 'no tensors cross this segment\'s boundary'); c.colSpan = 6; r.appendChild(c); t.appendChild(r);
+      }
+      return t;
     }
     function showSegment(s) {
       Array.prototype.forEach.call(segBar.children, function (c) { c.classList.toggle('active', c.getAttribute('data-segment') === String(s.index)); });
@@ -378,6 +433,7 @@
         box.appendChild(el('div', '', s.function + ' \u00b7 ops #' + s.firstOp + '\u2013#' + s.lastOp + ' \u00b7 ' + s.opCount + ' compute ops \u00b7 ' + fmtFlops(s.flops)));
         if (s.inputs.length) s.inputs.forEach(function (t) { box.appendChild(el('div', 'muted', 'reads ' + t.name + ' from segment ' + t.fromSegment + ' (' + fmtBytes(t.bytes) + ')')); });
         else box.appendChild(el('div', 'muted', 'copies nothing in from another device'));
+        box.appendChild(interfaceTable(s));
         details.insertBefore(box, details.firstChild);
         return;
       }
@@ -414,7 +470,7 @@
 
     var graph = null;
     renderTable();
-    graph = GraphView(R, gbox, { select: function (i) { selectOp(i, false); } });
+    graph = GraphView(R, gbox, { select: function (i) { selectOp(i, false); }, segment: function (k) { showSegment(R.segments[k]); }, prefix: P, marks: marks, constBox: constBox });
     constBox.addEventListener('change', function () { graph.setShowConst(constBox.checked); });
     fitBtn.addEventListener('click', function () { graph.fit(); });
     expBtn.addEventListener('click', function () { graph.expandAll(); });
@@ -453,8 +509,11 @@
   }
 
   // ---------- the dataflow graph ----------
+  // cb: select(i) when a node is clicked; prefix for element ids; marks {op index: 'on'|'off'}; constBox, the page's
+  // constants checkbox (ticked when selecting a folded op shows the constants).
   function GraphView(R, box, cb) {
     var ops = R.ops, n = ops.length;
+    var marks = cb.marks || {};
     var showConst = false;
     var collapsedBlocks = {};        // op index of a block owner -> true when its blocks are folded into it
     var childCount = new Int32Array(n);
@@ -514,9 +573,11 @@
       expanded = {};
       var total = 0, counts = regions.map(function (r) { var c = visibleCount(r); total += c; return c; });
       if (total <= EXPAND_BUDGET) { regions.forEach(function (r) { expanded[r.id] = true; }); return; }
-      // Too big to draw at once: open regions that hold ops off the ANE first, then from the top, within the budget.
+      // Too big to draw at once: open regions that hold marked ops (a diff's moved ops), then those off the ANE, then
+      // from the top, within the budget.
       var budget = FIRST_VIEW_BUDGET;
-      var pri = order.filter(function (r) { return r.seg !== null && segDevice[r.seg] !== 'ane'; }).concat(order);
+      var pri = order.filter(function (r) { return r.ops.some(function (i) { return marks[i]; }); })
+        .concat(order.filter(function (r) { return r.seg !== null && segDevice[r.seg] !== 'ane'; })).concat(order);
       pri.forEach(function (r) { if (!expanded[r.id] && counts[r.id] <= budget && !r.member) { expanded[r.id] = true; budget -= counts[r.id]; } });
     }
     defaultExpansion();
@@ -644,16 +705,17 @@
     // Parsed as HTML, an <svg> element gets the SVG namespace without the page naming any URL.
     var holder = document.createElement('div');
     holder.innerHTML = '<svg><defs>' +
-      '<marker id="arr" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#8795a1"/></marker>' +
-      '<marker id="arrb" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#d81b60"/></marker>' +
-      '</defs><g id="viewport"></g></svg>';
+      '<marker id="' + cb.prefix + 'arr" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#8795a1"/></marker>' +
+      '<marker id="' + cb.prefix + 'arrb" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#d81b60"/></marker>' +
+      '</defs><g class="viewport"></g></svg>';
     var svg = holder.firstChild;
     box.appendChild(svg);
-    var vp = svg.querySelector('#viewport');
+    var vp = svg.querySelector('.viewport');
     var status = el('div', 'status');
     box.appendChild(status);
     var mini = document.createElement('canvas');
-    mini.id = 'minimap';
+    mini.id = cb.prefix + 'minimap';
+    mini.className = 'minimap';
     mini.width = 180; mini.height = 130;
     box.appendChild(mini);
     var view = { x: 0, y: 0, k: 1 };
@@ -671,8 +733,12 @@
       var o = ops[i];
       var dev = o.device || 'none';
       var bl = blocking(o).length;
-      var s = '<g class="node' + (i === selectedNode ? ' sel' : '') + (hits[i] ? ' hit' : '') + '" data-node="' + i + '" data-device="' + dev + '" transform="translate(' + (x - NW / 2).toFixed(1) + ',' + (y - NH / 2).toFixed(1) + ')">' +
-        '<title>' + esc(opLabel(o) + ' (' + o.source + ') on ' + devLabel(o.device) + (o.findings.length ? ' · ' + o.findings.map(function (f) { return f.ruleId; }).join(', ') : '')) + '</title>' +
+      var mark = marks[i];
+      var s = '<g class="node' + (i === selectedNode ? ' sel' : '') + (hits[i] ? ' hit' : '') + (mark ? ' moved moved-' + mark : '') + '" data-node="' + i + '" data-device="' + dev + '"' +
+        (mark ? ' data-moved="' + mark + '"' : '') + ' transform="translate(' + (x - NW / 2).toFixed(1) + ',' + (y - NH / 2).toFixed(1) + ')">' +
+        '<title>' + esc(opLabel(o) + ' (' + o.source + ') on ' + devLabel(o.device) + (o.findings.length ? ' · ' + o.findings.map(function (f) { return f.ruleId; }).join(', ') : '') +
+          (mark ? ' · moved ' + (mark === 'on' ? 'onto' : 'off') + ' the ANE' : '')) + '</title>' +
+        (mark ? '<rect class="moveframe" x="-5" y="-5" width="' + (NW + 10) + '" height="' + (NH + 10) + '" rx="9"/><text class="movetag" x="0" y="-9">' + (mark === 'on' ? '\u25b2 onto the ANE' : '\u25bc off the ANE') + '</text>' : '') +
         '<rect class="box" width="' + NW + '" height="' + NH + '" rx="6" fill="' + COLORS[dev] + '"/>' +
         '<text class="k" x="8" y="15">' + esc(trunc(o.kind === o.source ? o.kind : o.kind + ' \u00b7 ' + o.source, 24)) + '</text>' +
         '<text x="8" y="30">' + esc(trunc(o.name || ('#' + i), 26)) + '</text>';
@@ -690,15 +756,24 @@
       var parts = [];
       // clusters (segments, pipeline functions)
       top.clusters.forEach(function (c) {
-        var label, cls;
+        var label, cls, extra = '';
         if (c.id[0] === 'S') {
           var s = R.segments[+c.id.slice(1)];
+          var chars = Math.max(64, Math.floor(c.w / 6.4));
           cls = 'cluster seg d-' + s.device;
+          // The tensors in (names, types, sizes) say more than the bytes copied in, which the tooltip and details keep.
           label = 'Segment ' + s.index + ' \u00b7 ' + s.device.toUpperCase() + ' \u00b7 ' + s.opCount + ' ops' + (s.flops !== null ? ' \u00b7 ' + fmtFlops(s.flops) : '') +
-            (s.inputs.length ? ' \u00b7 reads ' + fmtBytes(s.copyBytes) + ' from other devices' : '');
+            ' \u00b7 in: ' + tensorList(s.inputTensors || [], ', ');
+          label = trunc(label, chars);
+          // The boundary: tensors in above the cluster (with its label), tensors out below it; all of them in the tooltip.
+          var outs = s.outputTensors || [];
+          extra = '<title>' + esc('Segment ' + s.index + ' on the ' + s.device.toUpperCase() + (s.inputs.length ? ', reads ' + fmtBytes(s.copyBytes) + ' from other devices' : '') +
+            ' (click the label for its interface)\n' + interfaceText(s, '\n  ')) + '</title>' +
+            '<text class="iface out" data-segment-label="' + s.index + '" x="' + (c.x + 8).toFixed(1) + '" y="' + (c.y + c.h + 13).toFixed(1) + '">' +
+            esc(trunc('out: ' + tensorList(outs, ', '), chars)) + '</text>';
         } else { cls = 'cluster fn'; label = 'pipeline member ' + functions[+c.id.slice(1)]; }
         parts.push('<g class="' + cls + '" data-cluster="' + esc(c.id) + '"><rect x="' + c.x.toFixed(1) + '" y="' + c.y.toFixed(1) + '" width="' + c.w.toFixed(1) + '" height="' + c.h.toFixed(1) + '" rx="8"/>' +
-          '<text x="' + (c.x + 8).toFixed(1) + '" y="' + (c.y - 6).toFixed(1) + '">' + esc(label) + '</text></g>');
+          '<text' + (c.id[0] === 'S' ? ' class="iface" data-segment-label="' + c.id.slice(1) + '"' : '') + ' x="' + (c.x + 8).toFixed(1) + '" y="' + (c.y - 6).toFixed(1) + '">' + esc(label) + '</text>' + extra + '</g>');
       });
       // regions
       var nodesParts = [], edgeParts = [], labelParts = [];
@@ -732,7 +807,7 @@
         });
         L.edges.forEach(function (e) {
           var pts = e.points.map(function (p) { return { x: p.x + ox, y: p.y + oy }; });
-          edgeParts.push('<path class="' + e.info.cls + '" d="' + pathOf(pts) + '" marker-end="url(#' + (e.info.boundary ? 'arrb' : 'arr') + ')"/>');
+          edgeParts.push('<path class="' + e.info.cls + '" d="' + pathOf(pts) + '" marker-end="url(#' + cb.prefix + (e.info.boundary ? 'arrb' : 'arr') + ')"/>');
           if (e.info.boundary) { var m = pts[Math.floor(pts.length / 2)]; labelParts.push(edgeLabel(m.x, m.y, e.info)); }
         });
         L.nodes.forEach(function (i) { var p = L.pos[i]; nodesParts.push(nodeSvg(i, ox + p.x, oy + p.y)); });
@@ -740,12 +815,12 @@
       top.cross.forEach(function (e) {
         var a = anchor(e.a, true), b = anchor(e.b, false);
         var dy = Math.max(30, (b.y - a.y) / 2);
-        edgeParts.push('<path class="' + e.info.cls + '" d="M' + a.x.toFixed(1) + ',' + a.y.toFixed(1) + 'C' + a.x.toFixed(1) + ',' + (a.y + dy).toFixed(1) + ' ' + b.x.toFixed(1) + ',' + (b.y - dy).toFixed(1) + ' ' + b.x.toFixed(1) + ',' + b.y.toFixed(1) + '" marker-end="url(#' + (e.info.boundary ? 'arrb' : 'arr') + ')"/>');
+        edgeParts.push('<path class="' + e.info.cls + '" d="M' + a.x.toFixed(1) + ',' + a.y.toFixed(1) + 'C' + a.x.toFixed(1) + ',' + (a.y + dy).toFixed(1) + ' ' + b.x.toFixed(1) + ',' + (b.y - dy).toFixed(1) + ' ' + b.x.toFixed(1) + ',' + b.y.toFixed(1) + '" marker-end="url(#' + cb.prefix + (e.info.boundary ? 'arrb' : 'arr') + ')"/>');
         if (e.info.boundary) labelParts.push(edgeLabel(a.x + (b.x - a.x) * 0.3, a.y + Math.min(24, (b.y - a.y) * 0.3), e.info));
       });
       top.chain.forEach(function (c) {
         var a = { x: c.from.x + c.from.w / 2, y: c.from.y + c.from.h }, b = { x: c.to.x + c.to.w / 2, y: c.to.y };
-        edgeParts.push('<path class="edge member" d="M' + a.x + ',' + a.y + 'L' + b.x + ',' + b.y + '" marker-end="url(#arr)"/>');
+        edgeParts.push('<path class="edge member" d="M' + a.x + ',' + a.y + 'L' + b.x + ',' + b.y + '" marker-end="url(#' + cb.prefix + 'arr)"/>');
       });
       vp.innerHTML = parts.join('') + edgeParts.join('') + nodesParts.join('') + labelParts.join('');
       var drawn = nodesParts.length, total = 0;
@@ -845,6 +920,8 @@
         cb.select(i);
         return;
       }
+      var sl = t.closest('[data-segment-label]');
+      if (sl && cb.segment) { cb.segment(+sl.getAttribute('data-segment-label')); return; }
       var tb = t.closest('[data-toggle-block]');
       if (tb) { toggleBlock(+tb.getAttribute('data-toggle-block')); return; }
       var cr = t.closest('[data-collapse-region]');
@@ -887,7 +964,7 @@
     var api = {
       select: function (i, reveal) {
         var r = rep(i);
-        if (r < 0) { showConst = true; inner = {}; document.getElementById('show-const').checked = true; r = rep(i); relayout(true); }
+        if (r < 0) { showConst = true; inner = {}; cb.constBox.checked = true; r = rep(i); relayout(true); }
         selectedNode = r;
         var reg = regions[regionOf[r]];
         if (!expanded[reg.id]) { expanded[reg.id] = true; relayout(true); }
@@ -996,10 +1073,135 @@
     render();
   }
 
+  // ---------- two versions of a model side by side (anecompat diff --format html) ----------
+  // Each version is drawn by ReportView (graph, segment bar, table, details); the ops that moved on or off the ANE are
+  // marked in both and selecting an op in one pane selects the same op (matched by name) in the other.
+  function DiffView(D, root) {
+    root.textContent = '';
+    var d = D.diff, O = D.old, N = D.new;
+    var oldToNew = {}, newToOld = {};
+    D.matchedOps.forEach(function (p) { oldToNew[p[0]] = p[1]; newToOld[p[1]] = p[0]; });
+    var oldMarks = {}, newMarks = {};
+    d.movedOffAne.forEach(function (m) { oldMarks[m.oldIndex] = 'off'; newMarks[m.newIndex] = 'off'; });
+    d.movedOntoAne.forEach(function (m) { oldMarks[m.oldIndex] = 'on'; newMarks[m.newIndex] = 'on'; });
+
+    var head = el('header', 'top diffhead');
+    var h1 = el('h1', '', baseName(d.old) + ' \u2192 ' + baseName(d.new));
+    h1.appendChild(el('span', 'sub', '  ' + d.target + ' · compute units ' + N.computeUnits + ' · anecompat ' + N.tool.version));
+    head.appendChild(h1);
+    var row = el('div', 'verdict-row');
+    var verdict = d.unchanged ? 'NO CHANGE' : d.regression ? 'REGRESSION' : 'NO REGRESSION';
+    var chip = el('div', 'status-chip ' + (d.regression ? 'status-2' : 'status-0'), verdict);
+    chip.id = 'diff-verdict';
+    chip.setAttribute('data-regression', d.regression ? '1' : '0');
+    chip.title = d.regression ? 'exit code 4: a worse status, an op that left the ANE or a new finding' : 'exit code 0: the new version is no worse';
+    var left = el('div'); left.appendChild(chip); row.appendChild(left);
+    var why = el('div', 'why' + (d.regression ? '' : ' ok'));
+    why.id = 'diff-why';
+    var reasons = [];
+    if (O.status.code !== N.status.code) reasons.push('status ' + O.status.name + ' \u2192 ' + N.status.name);
+    if (d.movedOffAne.length) reasons.push(d.movedOffAne.length + ' op' + (d.movedOffAne.length > 1 ? 's' : '') + ' moved off the ANE');
+    if (d.movedOntoAne.length) reasons.push(d.movedOntoAne.length + ' op' + (d.movedOntoAne.length > 1 ? 's' : '') + ' moved onto the ANE');
+    if (d.newFindings.length) reasons.push(d.newFindings.length + ' new finding' + (d.newFindings.length > 1 ? 's' : ''));
+    if (d.goneFindings.length) reasons.push(d.goneFindings.length + ' finding' + (d.goneFindings.length > 1 ? 's' : '') + ' gone');
+    if (d.addedOps.length || d.removedOps.length) reasons.push(d.addedOps.length + ' ops added, ' + d.removedOps.length + ' removed');
+    why.appendChild(el('b', '', reasons.length ? reasons.join('; ') + '.' : 'Nothing changed: same status, same placement, same findings.'));
+    var t = el('table', 'versus');
+    t.id = 'diff-versus';
+    var tr = el('tr');
+    ['', 'old', 'new'].forEach(function (h) { tr.appendChild(el('th', '', h)); });
+    t.appendChild(tr);
+    function line(label, f) {
+      var r = el('tr'); r.appendChild(el('th', '', label));
+      [O, N].forEach(function (R) { var td = el('td'); var v = f(R); if (typeof v === 'string') td.textContent = v; else td.appendChild(v); r.appendChild(td); });
+      t.appendChild(r);
+    }
+    line('status', function (R) { var c = el('span', 'st status-' + R.status.code, R.status.code + ' ' + R.status.name); return c; });
+    line('eligible (no rule blocks)', function (R) { return pct(R.eligibility.opsFraction) + ' (' + R.eligibility.ops + '/' + R.eligibility.ofOps + ' ops, ' + pct(R.eligibility.flopsFraction) + ' of FLOPs)'; });
+    line('placed on the ANE', function (R) { return pct(R.placement.opsFraction) + ' (' + R.placement.ops + '/' + R.placement.ofOps + ' ops, ' + pct(R.placement.flopsFraction) + ' of FLOPs)'; });
+    line('findings', function (R) { return String(R.counts.findings); });
+    why.appendChild(t);
+    row.appendChild(why);
+    head.appendChild(row);
+    root.appendChild(head);
+
+    // What changed, each entry linked to the op in both panes.
+    var changes = el('div', 'card sect diffchanges');
+    changes.id = 'diff-changes';
+    var LIST_MAX = 200;
+    function changeList(id, title, items, render) {
+      var box = el('div', 'changelist');
+      box.id = id;
+      box.appendChild(el('h2', '', title + ' (' + items.length + ')'));
+      if (!items.length) { box.appendChild(el('div', 'muted', 'none')); changes.appendChild(box); return; }
+      var ul = el('ul');
+      items.slice(0, LIST_MAX).forEach(function (it) { ul.appendChild(render(it)); });
+      if (items.length > LIST_MAX) ul.appendChild(el('li', 'muted', (items.length - LIST_MAX) + ' more'));
+      box.appendChild(ul);
+      changes.appendChild(box);
+    }
+    function devSpan(dv) { var sp = el('span', 'devtag dev-' + (dv === 'none' ? 'none' : dv), dv.toUpperCase()); return sp; }
+    function moveItem(m) {
+      var li = el('li');
+      li.setAttribute('data-old-op', m.oldIndex);
+      li.setAttribute('data-new-op', m.newIndex);
+      var a = el('span', 'linkish', m.op);
+      a.addEventListener('click', function () { oldView.selectOp(m.oldIndex, true, true); newView.selectOp(m.newIndex, true, true); });
+      li.appendChild(a);
+      li.appendChild(el('span', 'muted', ' ' + m.kind + ' '));
+      li.appendChild(devSpan(m.from)); li.appendChild(document.createTextNode(' \u2192 ')); li.appendChild(devSpan(m.to));
+      return li;
+    }
+    function findingItem(view, f) {
+      var li = el('li');
+      li.setAttribute('data-rule', f.rule);
+      li.appendChild(el('span', 'rule', f.rule));
+      li.appendChild(el('span', 'muted', ' ' + f.effect + ' on '));
+      if (f.opIndex !== null && f.opIndex !== undefined) {
+        var a = el('span', 'linkish', f.op);
+        a.addEventListener('click', function () { (view === 'old' ? oldView : newView).selectOp(f.opIndex, true); });
+        li.appendChild(a);
+      } else li.appendChild(document.createTextNode('the model'));
+      li.title = f.message;
+      return li;
+    }
+    changeList('moved-off', 'Moved off the ANE', d.movedOffAne, moveItem);
+    changeList('moved-onto', 'Moved onto the ANE', d.movedOntoAne, moveItem);
+    changeList('new-findings', 'New findings', d.newFindings, function (f) { return findingItem('new', f); });
+    changeList('gone-findings', 'Gone findings', d.goneFindings, function (f) { return findingItem('old', f); });
+    if (d.addedOps.length || d.removedOps.length) {
+      var ar = el('div', 'changelist');
+      ar.appendChild(el('h2', '', 'Ops added and removed'));
+      ar.appendChild(el('div', '', d.addedOps.length + ' added' + (d.addedOps.length ? ': ' + d.addedOps.slice(0, 8).join(', ') + (d.addedOps.length > 8 ? ', \u2026' : '') : '')));
+      ar.appendChild(el('div', '', d.removedOps.length + ' removed' + (d.removedOps.length ? ': ' + d.removedOps.slice(0, 8).join(', ') + (d.removedOps.length > 8 ? ', \u2026' : '') : '')));
+      changes.appendChild(ar);
+    }
+    var wrap = el('div', 'diffbody');
+    wrap.appendChild(changes);
+    var panes = el('div', 'diffpanes');
+    var oldPane = el('section', 'pane'); oldPane.id = 'pane-old';
+    var newPane = el('section', 'pane'); newPane.id = 'pane-new';
+    panes.appendChild(oldPane); panes.appendChild(newPane);
+    wrap.appendChild(panes);
+    root.appendChild(wrap);
+
+    var oldRoot = el('div'), newRoot = el('div');
+    oldPane.appendChild(el('div', 'panelabel', 'OLD \u00b7 ' + d.old)); oldPane.appendChild(oldRoot);
+    newPane.appendChild(el('div', 'panelabel', 'NEW \u00b7 ' + d.new)); newPane.appendChild(newRoot);
+    var oldView = null, newView = null;
+    oldView = ReportView(O, oldRoot, null, { prefix: 'old-', marks: oldMarks, onSelect: function (i) { if (newView && oldToNew[i] !== undefined) newView.selectOp(oldToNew[i], true, true); } });
+    newView = ReportView(N, newRoot, null, { prefix: 'new-', marks: newMarks, onSelect: function (i) { if (oldView && newToOld[i] !== undefined) oldView.selectOp(newToOld[i], true, true); } });
+    // Open on the first op that moved (off the ANE first): selected and centred in both panes.
+    var first = d.movedOffAne[0] || d.movedOntoAne[0];
+    if (first) { oldView.selectOp(first.oldIndex, true, true); newView.selectOp(first.newIndex, true, true); }
+  }
+
   // ---------- entry ----------
   var data = JSON.parse(document.getElementById('report-data').textContent);
   var app = document.getElementById('app');
-  if (Array.isArray(data.models) && !data.ops) {
+  if (data.diff && data.old && data.new) {
+    DiffView(data, app);
+  } else if (Array.isArray(data.models) && !data.ops) {
     var route = function () {
       var m = /^#model=(\d+)$/.exec(location.hash);
       if (m && data.models[+m[1]]) {

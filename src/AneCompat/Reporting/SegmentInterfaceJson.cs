@@ -1,0 +1,49 @@
+using System.Text.Json;
+using AneCompat.Graph;
+using AneCompat.Planning;
+
+namespace AneCompat.Reporting;
+
+/// <summary>
+/// Writes a segment's typed interface (<see cref="Segment.InputTensors"/>, <see cref="Segment.OutputTensors"/>) as the
+/// report's <c>inputTensors[]</c> and <c>outputTensors[]</c>: what a sub-model cut at the segment would declare.
+/// </summary>
+internal static class SegmentInterfaceJson
+{
+    public static void Write(Utf8JsonWriter w, Segment s)
+    {
+        Tensors(w, "inputTensors", s.InputTensors);
+        Tensors(w, "outputTensors", s.OutputTensors);
+    }
+
+    private static void Tensors(Utf8JsonWriter w, string name, IReadOnlyList<SegmentTensor> tensors)
+    {
+        w.WriteStartArray(name);
+        foreach (var t in tensors)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", t.Name);
+            if (t.Element == ElementType.Unknown) w.WriteNull("dtype"); else w.WriteString("dtype", t.Element.ToMilName());
+            WriteShape(w, t.Shape);
+            w.WriteString("type", t.Type.ToString());
+            if (t.Bytes is { } b) w.WriteNumber("bytes", b); else w.WriteNull("bytes");
+            if (t.FromSegment is { } f) w.WriteNumber("fromSegment", f); else w.WriteNull("fromSegment");
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
+    /// <summary>Null when even the rank is unknown; else one entry per axis: its size, its symbol, or null.</summary>
+    private static void WriteShape(Utf8JsonWriter w, TensorShape shape)
+    {
+        if (shape.Dims is null) { w.WriteNull("shape"); return; }
+        w.WriteStartArray("shape");
+        foreach (var d in shape.Dims)
+        {
+            if (d.Size is { } size) w.WriteNumberValue(size);
+            else if (d.Symbol is { } symbol) w.WriteStringValue(symbol);
+            else w.WriteNullValue();
+        }
+        w.WriteEndArray();
+    }
+}
