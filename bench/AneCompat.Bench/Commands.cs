@@ -82,6 +82,15 @@ internal static class Commands
         }
     }
 
+    /// <summary><c>make-schema-tables</c>: regenerates the reader's schema tables after a .proto change (run from the repository root).</summary>
+    public static int MakeSchemaTables(string[] args)
+    {
+        if (args.Length != 0) return Usage("make-schema-tables   (run from the repository root)");
+        File.WriteAllText(SchemaTablesGenerator.RelativePath, SchemaTablesGenerator.Generate());
+        Console.WriteLine($"wrote {SchemaTablesGenerator.RelativePath}");
+        return 0;
+    }
+
     private static int Usage(string message)
     {
         Console.Error.WriteLine($"usage: dotnet run --project bench/AneCompat.Bench -c Release -- {message}");

@@ -8,6 +8,8 @@ return args.FirstOrDefault() switch
     "make-large" => Commands.MakeLarge(args[1..]),
     "make-program" => Commands.MakeProgram(args[1..]),
     "measure" => Commands.Measure(args[1..]),
+    "stages" => Stages.Run(args[1..]),
+    "make-schema-tables" => Commands.MakeSchemaTables(args[1..]),
     "make-fixable" => FixCommands.MakeFixable(args[1..]),
     "measure-fix" => FixCommands.MeasureFix(args[1..]),
     "make-many-ops" => ManyOps.Make(args[1..]),

@@ -59,8 +59,15 @@ public sealed class Op
     /// <summary>Bytes of weights this op carries or references (never read, only counted).</summary>
     public long WeightBytes { get; set; }
 
-    public OpInput? Input(string parameter) => Inputs.FirstOrDefault(i => i.Parameter == parameter);
-    public Argument? Arg(string parameter) => Input(parameter)?.Arguments.FirstOrDefault();
+    public OpInput? Input(string parameter)
+    {
+        // A loop, not LINQ: checks ask this for every op, and a capturing lambda allocates per call.
+        foreach (var input in Inputs)
+            if (input.Parameter == parameter) return input;
+        return null;
+    }
+
+    public Argument? Arg(string parameter) => Input(parameter) is { Arguments: { Count: > 0 } arguments } ? arguments[0] : null;
 
     public T? Attr<T>(string name) => Attributes.TryGetValue(name, out var v) && v is T t ? t : default;
     public long? AttrLong(string name) => Attributes.TryGetValue(name, out var v) ? v switch { long l => l, int i => i, double d => (long)d, _ => null } : null;
@@ -69,10 +76,54 @@ public sealed class Op
     public long[]? AttrLongs(string name) => Attributes.TryGetValue(name, out var v) ? v as long[] : null;
     public double[]? AttrDoubles(string name) => Attributes.TryGetValue(name, out var v) ? v switch { double[] d => d, long[] l => l.Select(x => (double)x).ToArray(), _ => null } : null;
 
-    /// <summary>All argument references, flattened, for dataflow.</summary>
-    public IEnumerable<Argument> AllArguments => Inputs.SelectMany(i => i.Arguments);
+    /// <summary>All argument references, flattened, for dataflow (enumerated without allocating).</summary>
+    public OpArguments AllArguments => new(Inputs);
 
     public override string ToString() => $"#{Index} {Kind} ({Source}) {Name}";
+}
+
+/// <summary>
+/// Every argument of an op's inputs in order: a struct enumerable, so the dataflow passes that walk it for every op
+/// (decoders, planner, report) allocate nothing; LINQ still works on it as an <see cref="IEnumerable{T}"/>.
+/// </summary>
+public readonly struct OpArguments(List<OpInput> inputs) : IEnumerable<Argument>
+{
+    public Enumerator GetEnumerator() => new(inputs);
+    IEnumerator<Argument> IEnumerable<Argument>.GetEnumerator() => GetEnumerator();
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public struct Enumerator(List<OpInput> inputs) : IEnumerator<Argument>
+    {
+        private int _input;
+        private int _argument = -1;
+
+        public Argument Current { get; private set; } = null!;
+        object System.Collections.IEnumerator.Current => Current;
+
+        public bool MoveNext()
+        {
+            while (_input < inputs.Count)
+            {
+                var arguments = inputs[_input].Arguments;
+                if (++_argument < arguments.Count)
+                {
+                    Current = arguments[_argument];
+                    return true;
+                }
+                _input++;
+                _argument = -1;
+            }
+            return false;
+        }
+
+        public void Reset()
+        {
+            _input = 0;
+            _argument = -1;
+        }
+
+        public void Dispose() { }
+    }
 }
 
 /// <summary>An ordered list of ops with its inputs and outputs (a function body or a nested block).</summary>

@@ -22,7 +22,17 @@ public sealed record TensorShape(IReadOnlyList<Dim>? Dims)
     public static TensorShape Of(IEnumerable<long> sizes) => new(sizes.Select(Dim.Of).ToArray());
 
     public int? Rank => Dims?.Count;
-    public bool IsKnown => Dims is not null && Dims.All(d => d.IsKnown);
+    public bool IsKnown
+    {
+        get
+        {
+            // Indexed loops, not LINQ or foreach over the interface: the planner and checks ask for every value.
+            if (Dims is null) return false;
+            for (var i = 0; i < Dims.Count; i++)
+                if (!Dims[i].IsKnown) return false;
+            return true;
+        }
+    }
 
     /// <summary>Sizes when every axis is known, otherwise null.</summary>
     public long[]? Sizes => IsKnown ? Dims!.Select(d => d.Size!.Value).ToArray() : null;
@@ -34,9 +44,9 @@ public sealed record TensorShape(IReadOnlyList<Dim>? Dims)
         {
             if (!IsKnown) return null;
             long n = 1;
-            foreach (var d in Dims!)
+            for (var i = 0; i < Dims!.Count; i++)
             {
-                var s = d.Size!.Value;
+                var s = Dims[i].Size!.Value;
                 if (s < 0) return null;
                 n = s != 0 && n > long.MaxValue / s ? long.MaxValue : n * s;
             }
@@ -49,7 +59,13 @@ public sealed record TensorShape(IReadOnlyList<Dim>? Dims)
     public bool Equals(TensorShape? other) =>
         other is not null && (Dims is null ? other.Dims is null : other.Dims is not null && Dims.SequenceEqual(other.Dims));
 
-    public override int GetHashCode() => Dims is null ? 0 : Dims.Aggregate(17, (h, d) => h * 31 + d.GetHashCode());
+    public override int GetHashCode()
+    {
+        if (Dims is null) return 0;
+        var h = 17;
+        for (var i = 0; i < Dims.Count; i++) h = h * 31 + Dims[i].GetHashCode();
+        return h;
+    }
 
     public override string ToString() => Dims is null ? "?" : "[" + string.Join(", ", Dims) + "]";
 }

@@ -11,18 +11,26 @@ namespace AneCompat.Planning;
 /// </summary>
 internal static class PlacementSteps
 {
+    /// <summary>Both cost steps in order, sharing one dataflow index (built only when some region needs it).</summary>
+    public static void ApplyCosts(List<Planner.WorkItem> ops, ComputeUnits units, List<string> notes, List<RegionEstimate> regions)
+    {
+        Dataflow? flow = null;
+        Dataflow Flow() => flow ??= new Dataflow(ops);
+        ApplyAneCost(ops, units, notes, regions, Flow);
+        ApplyGpuCost(ops, units, notes, regions, Flow);
+    }
+
     /// <summary>
     /// COST-MIN-WORK: every maximal ANE region whose CPU time is known and below
     /// <see cref="PlacementHeuristics.AneDispatchOverheadUs"/> plus its boundary copies moves to the CPU.
     /// </summary>
-    public static void ApplyAneCost(List<Planner.WorkItem> ops, ComputeUnits units, List<string> notes, List<RegionEstimate> regions)
+    private static void ApplyAneCost(List<Planner.WorkItem> ops, ComputeUnits units, List<string> notes, List<RegionEstimate> regions, Func<Dataflow> flow)
     {
         if (!units.AllowsAne()) return;
-        var flow = new Dataflow(ops);
         foreach (var run in Planner.Runs(ops, i => i.Device == Device.Ane).ToList())
         {
             var cpu = CpuTime(run);
-            var boundary = flow.BoundaryBytes(run);
+            var boundary = flow().BoundaryBytes(run);
             var ane = PlacementHeuristics.AneDispatchOverheadUs + PlacementCostModel.CopyMicroseconds(boundary);
             var demote = cpu is double c && c < ane;
             var estimate = Estimate(run, Device.Ane, demote ? Device.Cpu : Device.Ane, cpu, ane, boundary);
@@ -47,14 +55,13 @@ internal static class PlacementSteps
     /// <see cref="PlacementHeuristics.GpuDispatchOverheadUs"/> plus its GPU compute and copies. Never under
     /// <c>cpu-and-ne</c> or <c>cpu-only</c>; <c>cpu-and-gpu</c> already gives the GPU the network.
     /// </summary>
-    public static void ApplyGpuCost(List<Planner.WorkItem> ops, ComputeUnits units, List<string> notes, List<RegionEstimate> regions)
+    private static void ApplyGpuCost(List<Planner.WorkItem> ops, ComputeUnits units, List<string> notes, List<RegionEstimate> regions, Func<Dataflow> flow)
     {
         if (units != ComputeUnits.All) return;
-        var flow = new Dataflow(ops);
         foreach (var run in Planner.Runs(ops, GpuCandidate).ToList())
         {
             var cpu = CpuTime(run);
-            var boundary = flow.BoundaryBytes(run);
+            var boundary = flow().BoundaryBytes(run);
             var gpu = PlacementHeuristics.GpuDispatchOverheadUs + PlacementCostModel.CopyMicroseconds(boundary)
                 + run.Sum(i => PlacementCostModel.GpuComputeMicroseconds(i.Op!, i.Cost));
             var promote = cpu is double c && c > gpu;

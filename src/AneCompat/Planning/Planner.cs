@@ -50,8 +50,7 @@ public static class Planner
 
         var ops = items.Where(i => i.Op is not null).ToList();
         var regions = new List<RegionEstimate>();
-        PlacementSteps.ApplyAneCost(ops, units, notes, regions);
-        PlacementSteps.ApplyGpuCost(ops, units, notes, regions);
+        PlacementSteps.ApplyCosts(ops, units, notes, regions);
         ApplyGpuTail(ops, units, notes);
 
         var segments = BuildSegments(items, graph);
@@ -150,9 +149,10 @@ public static class Planner
     {
         var segments = new List<Segment>();
         // Producer of each value: by (function, name), and by bare name for values passed between pipeline members.
-        var producedInFunction = new Dictionary<(string, string), (int Segment, long? Bytes)>();
-        var producedAnywhere = new Dictionary<string, (int Segment, long? Bytes)>(StringComparer.Ordinal);
-        var edges = new SegmentEdges();
+        // Sized up front: most ops make one value, and growing maps of a 100k-op model churns the large-object heap.
+        var producedInFunction = new Dictionary<(string, string), (int Segment, long? Bytes)>(items.Count);
+        var producedAnywhere = new Dictionary<string, (int Segment, long? Bytes)>(items.Count, StringComparer.Ordinal);
+        var edges = new SegmentEdges(items.Count);
 
         SegmentBuilder? current = null;
         foreach (var item in items)
@@ -242,10 +242,10 @@ public static class Planner
     /// the producer's declaration (an op output, a function or block input, a member's description) and fall back to
     /// the reading argument's type.
     /// </summary>
-    private sealed class SegmentEdges
+    private sealed class SegmentEdges(int values)
     {
-        private readonly Dictionary<(string?, string), Graph.ValueType> _typeInFunction = new();
-        private readonly Dictionary<string, Graph.ValueType> _typeAnywhere = new(StringComparer.Ordinal);
+        private readonly Dictionary<(string?, string), Graph.ValueType> _typeInFunction = new(values);
+        private readonly Dictionary<string, Graph.ValueType> _typeAnywhere = new(values, StringComparer.Ordinal);
         private readonly Dictionary<int, (List<SegmentTensor> List, HashSet<string> Seen)> _inputs = new();
         private readonly Dictionary<int, (List<string> List, HashSet<string> Seen)> _outputs = new();
         private readonly Dictionary<(int, string), Graph.ValueType> _producedBy = new();
@@ -386,7 +386,8 @@ public static class Planner
         /// <summary>Role and eligibility come from the analysis (the one owner of "is this op blocked"); the planner only places.</summary>
         public static WorkItem ForOp(Op op, Analysis analysis, ComputeUnits units)
         {
-            var findings = analysis.ForOp(op.Index).ToList();
+            var own = analysis.ForOp(op.Index);
+            IReadOnlyList<Finding> findings = own.Any() ? own.ToList() : Array.Empty<Finding>();
             var role = analysis.IsFolded(op) ? OpRole.Folded : analysis.IsHost(op) ? OpRole.Host : OpRole.Compute;
             var blocker = analysis.BlockerOf(op);
             var item = new WorkItem

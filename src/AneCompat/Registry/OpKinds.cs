@@ -18,6 +18,9 @@ public static partial class OpKinds
     /// <summary>The role of an op's kind (compute / folded constant / host / control flow).</summary>
     public static KindRole RoleOf(Op op) => OpRegistry.Of(op).Role;
 
+    /// <summary>True when the op is of <paramref name="kind"/> (no params array: checks ask this for every op).</summary>
+    public static bool Is(this Op op, OpKind kind) => op.Kind == kind.Name;
+
     /// <summary>True when the op is of one of <paramref name="kinds"/>.</summary>
     public static bool Is(this Op op, params OpKind[] kinds)
     {

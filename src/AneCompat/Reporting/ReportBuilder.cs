@@ -25,10 +25,11 @@ public static class ReportBuilder
     public static Report Build(Analysis analysis, Plan plan)
     {
         var graph = analysis.Graph;
-        var dataflow = new ReportDataflow(plan.Ops.Select(p => p.Op));
+        var typeNames = new TypeNames();
+        var dataflow = new ReportDataflow(plan.Ops.Select(p => p.Op), typeNames);
         var ops = plan.Ops.Select(p => new ReportOp(
             p.Op.Index, p.Op.Kind, p.Op.Source, p.Op.Name, p.Op.Function,
-            p.Op.Outputs.Select(o => $"{o.Name}: {o.Type}").ToArray(),
+            p.Op.Outputs.Select(o => $"{o.Name}: {typeNames.Of(o.Type)}").ToArray(),
             p.Role, p.Eligible, p.Device, p.Reason, p.ReasonRule, p.Segment, p.Cost, p.Findings)
         {
             Inputs = dataflow.InputsOf(p.Op),

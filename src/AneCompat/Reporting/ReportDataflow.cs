@@ -13,7 +13,7 @@ internal sealed class ReportDataflow
     private readonly Dictionary<Op, int> parents = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Op, IReadOnlyList<ReportInput>> inputs = new(ReferenceEqualityComparer.Instance);
 
-    public ReportDataflow(IEnumerable<Op> opsInOrder)
+    public ReportDataflow(IEnumerable<Op> opsInOrder, TypeNames typeNames)
     {
         foreach (var op in opsInOrder)
         {
@@ -21,7 +21,7 @@ internal sealed class ReportDataflow
             foreach (var arg in op.AllArguments)
             {
                 if (arg.Name is not { Length: > 0 } name) continue; // inline literal: no edge
-                list.Add(new ReportInput(name, arg.Type.ToString(), producers.TryGetValue((op.Function, name), out var from) ? from : null));
+                list.Add(new ReportInput(name, typeNames.Of(arg.Type), producers.TryGetValue((op.Function, name), out var from) ? from : null));
             }
             inputs[op] = list;
             foreach (var block in op.Blocks)

@@ -12,6 +12,9 @@ public sealed class Analysis
 {
     private readonly ILookup<int, Finding> _byOp;
     private readonly Lazy<Dictionary<int, Op>> _ops;
+    // Kept once: BlockerOf asks for every op, and re-filtering every finding per op is quadratic when both are many.
+    private readonly Finding[] _modelLevel;
+    private readonly Finding[] _modelBlockers;
 
     public Analysis(ModelGraph graph, ChipProfile target, IReadOnlyList<Finding> findings, IReadOnlyDictionary<int, OpStatus> statuses)
     {
@@ -20,6 +23,8 @@ public sealed class Analysis
         Findings = findings;
         Statuses = statuses;
         _byOp = findings.Where(f => f.OpIndex is not null).ToLookup(f => f.OpIndex!.Value);
+        _modelLevel = findings.Where(f => f.OpIndex is null).ToArray();
+        _modelBlockers = _modelLevel.Where(f => f.BlocksAne).ToArray();
         _ops = new Lazy<Dictionary<int, Op>>(() => graph.AllOps().GroupBy(o => o.Index).ToDictionary(g => g.Key, g => g.First()));
     }
 
@@ -31,7 +36,7 @@ public sealed class Analysis
     public IReadOnlyDictionary<int, OpStatus> Statuses { get; }
 
     public IEnumerable<Finding> ForOp(int opIndex) => _byOp[opIndex];
-    public IEnumerable<Finding> ModelLevel => Findings.Where(f => f.OpIndex is null);
+    public IEnumerable<Finding> ModelLevel => _modelLevel;
 
     /// <summary>
     /// True when some finding says the ANE cannot run this op (eligibility, not placement): one of its own findings,
@@ -52,8 +57,11 @@ public sealed class Analysis
     public Finding? BlockerOf(Op op)
     {
         if (IsFolded(op) || IsHost(op)) return null;
-        return _byOp[op.Index].FirstOrDefault(f => f.BlocksAne)
-            ?? ModelLevel.FirstOrDefault(f => f.BlocksAne && Covers(f, op));
+        foreach (var f in _byOp[op.Index])
+            if (f.BlocksAne) return f;
+        foreach (var f in _modelBlockers)
+            if (Covers(f, op)) return f;
+        return null;
     }
 
     /// <summary>

@@ -14,9 +14,12 @@ namespace AneCompat.Rules;
 public sealed class OpContext
 {
     private readonly HashSet<string> _functionInputs;
+    private readonly Dictionary<object, object> _perFunction;
 
-    internal OpContext(ModelGraph graph, ModelNode node, GraphFunction function, Op op, OpEntry? entry, ChipProfile target, RuleCatalog catalog, HashSet<string> functionInputs)
+    internal OpContext(ModelGraph graph, ModelNode node, GraphFunction function, Op op, OpEntry? entry, ChipProfile target, RuleCatalog catalog,
+        HashSet<string> functionInputs, Dictionary<object, object> perFunction)
     {
+        _perFunction = perFunction;
         Graph = graph;
         Node = node;
         Function = function;
@@ -60,6 +63,16 @@ public sealed class OpContext
     internal Finding Report(string ruleId, string message, Effect? effect = null, Confidence? confidence = null) =>
         Report(Catalog.Rule(ruleId), message, effect, confidence);
 
+    /// <summary>
+    /// A fact about the whole function that a check needs for each of its ops, computed once per function and
+    /// evaluation (<paramref name="key"/> names the fact, usually the check itself): a scan per op would be quadratic.
+    /// </summary>
+    public T PerFunction<T>(object key, Func<GraphFunction, T> compute) where T : notnull
+    {
+        if (!_perFunction.TryGetValue(key, out var value)) _perFunction[key] = value = compute(Function);
+        return (T)value;
+    }
+
     /// <summary>True when the argument is a value fed in from outside the model (a function input).</summary>
     public bool IsModelInput(Argument a) => a.Name is not null && !a.IsConstant && _functionInputs.Contains(a.Name);
 
@@ -67,10 +80,24 @@ public sealed class OpContext
     public IEnumerable<(string Parameter, Argument Argument)> RuntimeArguments =>
         Op.Inputs.SelectMany(i => i.Arguments.Where(a => !a.IsConstant).Select(a => (i.Parameter, a)));
 
-    /// <summary>Tensor types the op touches at run time: its outputs and its non-constant inputs.</summary>
-    public IEnumerable<(string Role, ValueType Type)> RuntimeTensors =>
-        Op.Outputs.Where(o => o.Type.Kind == ValueKind.Tensor).Select(o => ($"output '{o.Name}'", o.Type))
-            .Concat(RuntimeArguments.Where(x => x.Argument.Type.Kind == ValueKind.Tensor).Select(x => ($"input {x.Parameter} '{x.Argument}'", x.Argument.Type)));
+    private RuntimeTensor[]? _runtimeTensors;
+
+    /// <summary>
+    /// Tensor types the op touches at run time: its outputs and its non-constant inputs. Several checks read them
+    /// for every op, so they are collected once per op; how a message names each is only formatted when asked.
+    /// </summary>
+    public IReadOnlyList<RuntimeTensor> RuntimeTensors => _runtimeTensors ??= CollectRuntimeTensors();
+
+    private RuntimeTensor[] CollectRuntimeTensors()
+    {
+        var list = new List<RuntimeTensor>();
+        foreach (var o in Op.Outputs)
+            if (o.Type.Kind == ValueKind.Tensor) list.Add(new RuntimeTensor(o.Name, null, null, o.Type));
+        foreach (var input in Op.Inputs)
+            foreach (var a in input.Arguments)
+                if (!a.IsConstant && a.Type.Kind == ValueKind.Tensor) list.Add(new RuntimeTensor(null, input.Parameter, a, a.Type));
+        return list.Count == 0 ? Array.Empty<RuntimeTensor>() : list.ToArray();
+    }
 
     public ValueType? OutputType => Op.Outputs.Count > 0 ? Op.Outputs[0].Type : null;
 
@@ -126,4 +153,31 @@ public sealed class OpContext
     public bool IsRuntime(string parameter) => Op.Arg(parameter) is { IsConstant: false };
 
     public static string Shape(IEnumerable<long> sizes) => string.Join("×", sizes.Select(s => s.ToString(CultureInfo.InvariantCulture)));
+}
+
+/// <summary>A tensor an op reads or writes at run time: an output, or a non-constant input argument.</summary>
+public readonly struct RuntimeTensor
+{
+    private readonly string? _output;
+    private readonly string? _parameter;
+    private readonly Argument? _argument;
+
+    internal RuntimeTensor(string? output, string? parameter, Argument? argument, ValueType type)
+    {
+        _output = output;
+        _parameter = parameter;
+        _argument = argument;
+        Type = type;
+    }
+
+    public ValueType Type { get; }
+
+    /// <summary>How messages name it: <c>output 'y'</c> or <c>input x 'a'</c>.</summary>
+    public string Role => _parameter is null ? $"output '{_output}'" : $"input {_parameter} '{_argument}'";
+
+    public void Deconstruct(out string role, out ValueType type)
+    {
+        role = Role;
+        type = Type;
+    }
 }

@@ -13,8 +13,9 @@ public sealed class RuleEngine
 {
     private readonly RuleCatalog _catalog;
     private readonly IReadOnlyList<IModelRule> _modelRules;
-    private readonly IReadOnlyList<IOpRule> _everyOp;
-    private readonly Dictionary<string, List<IOpRule>> _byKind;
+    private readonly IOpRule[] _everyOp;
+    /// <summary>Per kind, the checks for every op followed by those registered for the kind: one array per op, no per-op merging.</summary>
+    private readonly Dictionary<string, IOpRule[]> _forKind;
 
     public static RuleEngine Default { get; } = new(RuleCatalog.Default, BuiltInChecks.OpRules, BuiltInChecks.ModelRules);
 
@@ -23,11 +24,12 @@ public sealed class RuleEngine
         _catalog = catalog;
         _modelRules = modelRules.ToList();
         var ops = opRules.ToList();
-        _everyOp = ops.Where(r => r.Kinds.Count == 0).ToList();
-        _byKind = new Dictionary<string, List<IOpRule>>(StringComparer.Ordinal);
+        _everyOp = ops.Where(r => r.Kinds.Count == 0).ToArray();
+        var byKind = new Dictionary<string, List<IOpRule>>(StringComparer.Ordinal);
         foreach (var rule in ops)
             foreach (var kind in rule.Kinds.Select(k => k.Name))
-                (_byKind.TryGetValue(kind, out var list) ? list : _byKind[kind] = new List<IOpRule>()).Add(rule);
+                (byKind.TryGetValue(kind, out var list) ? list : byKind[kind] = new List<IOpRule>()).Add(rule);
+        _forKind = byKind.ToDictionary(kv => kv.Key, kv => _everyOp.Concat(kv.Value).ToArray(), StringComparer.Ordinal);
     }
 
     public RuleCatalog Catalog => _catalog;
@@ -41,17 +43,21 @@ public sealed class RuleEngine
             var modelCtx = new ModelContext(graph, node, target, _catalog);
             foreach (var rule in _modelRules)
                 findings.AddRange(rule.Check(modelCtx));
+            // A model spells few distinct op types: each is looked up in the tables once per model node.
+            var entries = new Dictionary<string, OpEntry?>(StringComparer.Ordinal);
 
             foreach (var function in node.Functions)
             {
                 var inputs = function.Inputs.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+                var perFunction = new Dictionary<object, object>(ReferenceEqualityComparer.Instance);
                 foreach (var op in function.Body.AllOps())
                 {
-                    var entry = _catalog.Lookup(graph, node, op.Source);
+                    if (!entries.TryGetValue(op.Source, out var entry))
+                        entries[op.Source] = entry = _catalog.Lookup(graph, node, op.Source);
                     statuses[op.Index] = entry?.Status ?? OpStatus.Unknown;
-                    var ctx = new OpContext(graph, node, function, op, entry, target, _catalog, inputs);
-                    findings.AddRange(TableFindings(ctx));
-                    foreach (var rule in RulesFor(op.Kind))
+                    var ctx = new OpContext(graph, node, function, op, entry, target, _catalog, inputs, perFunction);
+                    if (HasTableFindings(entry)) findings.AddRange(TableFindings(ctx));
+                    foreach (var rule in _forKind.TryGetValue(op.Kind, out var rules) ? rules : _everyOp)
                         findings.AddRange(rule.Check(ctx));
                 }
             }
@@ -63,13 +69,9 @@ public sealed class RuleEngine
         return new Analysis(graph, target, unique, statuses);
     }
 
-    /// <summary>Checks for every op, then those registered for the op's one canonical kind (the registry's).</summary>
-    private IEnumerable<IOpRule> RulesFor(string kind)
-    {
-        foreach (var r in _everyOp) yield return r;
-        if (_byKind.TryGetValue(kind, out var list))
-            foreach (var r in list) yield return r;
-    }
+    /// <summary>False when <see cref="TableFindings"/> would yield nothing (a plainly supported op): most ops of a model.</summary>
+    private static bool HasTableFindings(OpEntry? entry) =>
+        entry is null || entry.Rules.Count > 0 || entry.Status is OpStatus.Unsupported or OpStatus.Unknown or OpStatus.Host;
 
     /// <summary>What the op's table row asserts by itself: its §1 rules, or its bare status when no rule names it.</summary>
     private static IEnumerable<Finding> TableFindings(OpContext ctx)

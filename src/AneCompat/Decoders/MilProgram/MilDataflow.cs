@@ -40,6 +40,7 @@ public static class MilDataflow
     private static void Resolve(Block block, Scope scope)
     {
         foreach (var input in block.Inputs) scope.Add(input.Name, new Producer(input.Type, null, null));
+        Func<string, Op?> producerOf = name => scope.Find(name)?.Op;
         foreach (var op in block.Ops)
         {
             foreach (var arg in op.AllArguments)
@@ -51,7 +52,7 @@ public static class MilDataflow
                 if (producer.Constant is not null) arg.Constant = producer.Constant;
             }
             if (IsConstant(op)) op.WeightBytes = InlinePayload(op);
-            MilOpNormalizer.Apply(op, name => scope.Find(name)?.Op);
+            MilOpNormalizer.Apply(op, producerOf);
             foreach (var b in op.Blocks) Resolve(b, new Scope(scope));
             var value = op.Is(OpKinds.Const) ? op.Arg("val")?.Constant : null;
             foreach (var output in op.Outputs)

@@ -29,7 +29,7 @@ public static class MilProgramDecoder
         {
             var (opset, block) = ActiveBlock(name, function, context);
             var graphFunction = new GraphFunction { Name = name, Opset = opset };
-            foreach (var input in function.Inputs) graphFunction.Inputs.Add(NamedValue(input));
+            foreach (var input in function.Inputs) graphFunction.Inputs.Add(NamedValue(input, context));
             context.Opset = opset;
             context.Function = functionPrefix + name;
             context.Member = OpOrigin.MemberOf(functionPrefix);
@@ -49,6 +49,19 @@ public static class MilProgramDecoder
         public string Member { get; set; } = "";
         public string FunctionName { get; set; } = "main";
         public int OpCount { get; set; }
+
+        /// <summary>
+        /// One instance per distinct value type: a program repeats a handful of types across all its values, and
+        /// types are immutable records, so sharing them keeps the graph small (equality is by value either way).
+        /// </summary>
+        public Dictionary<ValueType, ValueType> Types { get; } = new();
+
+        public ValueType Intern(ValueType type)
+        {
+            if (Types.TryGetValue(type, out var known)) return known;
+            Types[type] = type;
+            return type;
+        }
         public ModelReadException Error(string problem) => new(sourcePath, problem);
     }
 
@@ -71,7 +84,7 @@ public static class MilProgramDecoder
     {
         if (depth > Limits.MaxProtobufDepth)
             throw context.Error($"nested blocks deeper than {Limits.MaxProtobufDepth} in function '{context.Function}'");
-        foreach (var input in source.Inputs) target.Inputs.Add(NamedValue(input));
+        foreach (var input in source.Inputs) target.Inputs.Add(NamedValue(input, context));
         target.Outputs.AddRange(source.Outputs);
         var index = 0;
         foreach (var operation in source.Operations)
@@ -91,10 +104,14 @@ public static class MilProgramDecoder
             Opset = context.Opset, Function = context.Function,
             Origin = new OpOrigin(OpSourceFormat.MilProgram, context.Member, context.FunctionName, path, index, name),
         };
-        foreach (var (parameter, argument) in operation.Inputs.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            op.Inputs.Add(new OpInput(parameter, argument.Arguments.Select(b => Binding(b, context)).ToArray()));
+        foreach (var (parameter, argument) in ByKey(operation.Inputs))
+        {
+            var bindings = new Argument[argument.Arguments.Count];
+            for (var i = 0; i < bindings.Length; i++) bindings[i] = Binding(argument.Arguments[i], context);
+            op.Inputs.Add(new OpInput(parameter, bindings));
+        }
         // Attributes other than the op's name are values too (const `val`, iOS17 constexpr parameters).
-        foreach (var (key, value) in operation.Attributes.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        foreach (var (key, value) in ByKey(operation.Attributes))
         {
             if (key == "name" || key == "debug_id") continue;
             var constant = Constant(value, context);
@@ -105,7 +122,7 @@ public static class MilProgramDecoder
             }
             op.Inputs.Add(new OpInput(key, new[] { new Argument { Constant = constant, Type = constant.Type } }));
         }
-        foreach (var output in operation.Outputs) op.Outputs.Add(NamedValue(output));
+        foreach (var output in operation.Outputs) op.Outputs.Add(NamedValue(output, context));
         var b = 0;
         foreach (var block in operation.Blocks)
         {
@@ -114,6 +131,15 @@ public static class MilProgramDecoder
             op.Blocks.Add(nested);
         }
         return op;
+    }
+
+    /// <summary>A map's entries in ordinal key order (without a sort for the usual one or two entries).</summary>
+    private static IEnumerable<KeyValuePair<string, T>> ByKey<T>(Google.Protobuf.Collections.MapField<string, T> map)
+    {
+        if (map.Count <= 1) return map;
+        var entries = map.ToArray();
+        Array.Sort(entries, (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return entries;
     }
 
     private static Argument Binding(Mil.Argument.Types.Binding binding, Context context)
@@ -132,7 +158,7 @@ public static class MilProgramDecoder
         return t?.ValueCase == Mil.TensorValue.ValueOneofCase.Strings && t.Strings.Values.Count > 0 ? t.Strings.Values[0] : null;
     }
 
-    private static GraphValue NamedValue(Mil.NamedValueType v) => new(v.Name, Type(v.Type));
+    private static GraphValue NamedValue(Mil.NamedValueType v, Context context) => new(v.Name, context.Intern(Type(v.Type)));
 
     public static ValueType Type(Mil.ValueType? type) => Type(type, 0);
 

@@ -115,13 +115,13 @@ internal static class NeuralNetworkLayerAttributes
         [L.ReorganizeData] = (l, a) => a["block_size"] = Long(l.ReorganizeData.BlockSize),
         [L.Unary] = (l, a) =>
         {
-            a[Attr.SubType] = ProtoNames.EnumValue(UnaryFunctionLayerParams.Descriptor, "type", (int)l.Unary.Type);
+            a[Attr.SubType] = ProtoNames.EnumValue(nameof(UnaryFunctionLayerParams), "type", (int)l.Unary.Type);
             a[Attr.Alpha] = (double)l.Unary.Alpha;
             a[Attr.Epsilon] = (double)l.Unary.Epsilon;
         },
         [L.Reduce] = (l, a) =>
         {
-            a[Attr.SubType] = ProtoNames.EnumValue(ReduceLayerParams.Descriptor, "mode", (int)l.Reduce.Mode);
+            a[Attr.SubType] = ProtoNames.EnumValue(nameof(ReduceLayerParams), "mode", (int)l.Reduce.Mode);
             a[Attr.Axes] = l.Reduce.Axis switch
             {
                 ReduceLayerParams.Types.ReduceAxis.Chw => new long[] { -3, -2, -1 },
@@ -146,7 +146,7 @@ internal static class NeuralNetworkLayerAttributes
         [L.Transpose] = (l, a) => a[Attr.Axes] = l.Transpose.Axes.Select(Long).ToArray(),
         [L.Permute] = (l, a) => a[Attr.Axes] = l.Permute.Axis.Select(Long).ToArray(),
         [L.Custom] = (l, a) => a[Attr.CustomClass] = l.Custom.ClassName,
-        [L.Gelu] = (l, a) => a[Attr.Mode] = ProtoNames.EnumValue(GeluLayerParams.Descriptor, "mode", (int)l.Gelu.Mode),
+        [L.Gelu] = (l, a) => a[Attr.Mode] = ProtoNames.EnumValue(nameof(GeluLayerParams), "mode", (int)l.Gelu.Mode),
         [L.Add] = (l, a) => a[Attr.Alpha] = (double)l.Add.Alpha,
         [L.Multiply] = (l, a) => a[Attr.Alpha] = (double)l.Multiply.Alpha,
         [L.Clip] = (l, a) => { a[Attr.Alpha] = (double)l.Clip.MinVal; a[Attr.Beta] = (double)l.Clip.MaxVal; },
@@ -244,7 +244,7 @@ internal static class NeuralNetworkLayerAttributes
     private static void Activation(NeuralNetworkLayer l, Dictionary<string, object> a)
     {
         var act = l.Activation;
-        a[Attr.SubType] = ProtoNames.OneofMember(ActivationParams.Descriptor, "NonlinearityType", (int)act.NonlinearityTypeCase) ?? "none";
+        a[Attr.SubType] = ProtoNames.OneofMember(nameof(ActivationParams), "NonlinearityType", (int)act.NonlinearityTypeCase) ?? "none";
         (double? alpha, double? beta) = act.NonlinearityTypeCase switch
         {
             ActivationParams.NonlinearityTypeOneofCase.Linear => ((double?)act.Linear.Alpha, (double?)act.Linear.Beta),
@@ -280,7 +280,7 @@ internal static class NeuralNetworkLayerAttributes
     }
 
     private static string SamplingMode(Schema.SamplingMode? m) =>
-        ProtoNames.EnumValue(Schema.SamplingMode.Descriptor, "samplingMethod", (int)(m?.SamplingMethod ?? 0));
+        ProtoNames.EnumValue(nameof(Schema.SamplingMode), "samplingMethod", (int)(m?.SamplingMethod ?? 0));
 
     private static void ReduceAxes(Dictionary<string, object> a, IEnumerable<long> axes, bool all)
     {

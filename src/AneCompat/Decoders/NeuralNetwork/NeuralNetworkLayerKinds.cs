@@ -22,7 +22,7 @@ public static class NeuralNetworkLayerKinds
 {
     private static readonly Dictionary<L, string> SourceNames = Enum.GetValues<L>()
         .Where(c => c != L.None)
-        .ToDictionary(c => c, c => ProtoNames.OneofMember(NeuralNetworkLayer.Descriptor, "layer", (int)c)
+        .ToDictionary(c => c, c => ProtoNames.OneofMember(nameof(NeuralNetworkLayer), "layer", (int)c)
             ?? throw new InvalidOperationException($"layer oneof has no field number {(int)c}"));
 
     /// <summary>Every member of the layer oneof the registry spells, keyed by the generated case.</summary>

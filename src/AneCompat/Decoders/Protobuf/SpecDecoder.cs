@@ -15,9 +15,6 @@ namespace AneCompat.Decoders.Protobuf;
 /// </summary>
 public static class SpecDecoder
 {
-    private static readonly Google.Protobuf.Reflection.OneofDescriptor TypeOneof =
-        Model.Descriptor.Oneofs.First(o => o.Name == "Type");
-
     public static ModelGraph Read(ModelSource source)
     {
         var warnings = new List<ReadWarning>();
@@ -39,7 +36,7 @@ public static class SpecDecoder
 
     /// <summary>The Model.Type member name as the format spells it (<c>neuralNetworkClassifier</c>, …).</summary>
     public static string TypeName(Model model) =>
-        model.TypeCase == Model.TypeOneofCase.None ? "none" : Model.Descriptor.FindFieldByNumber((int)model.TypeCase).Name;
+        model.TypeCase == Model.TypeOneofCase.None ? "none" : SchemaTables.OneofMember("Model.Type", (int)model.TypeCase)!;
 
     public static ModelFamily FamilyOf(Model.TypeOneofCase type) => type switch
     {

@@ -1,7 +1,6 @@
 using AneCompat.Diagnostics;
 using AneCompat.Schema;
 using Google.Protobuf;
-using Google.Protobuf.Reflection;
 
 namespace AneCompat.Decoders.Protobuf;
 
@@ -18,7 +17,6 @@ public static class WeightElidingReader
     /// <summary>Opaque byte or packed fields at least this large outside WeightParams are not kept.</summary>
     private const long OpaqueFieldLimit = 16L * 1024 * 1024;
 
-    private static readonly MessageDescriptor WeightParamsDescriptor = WeightParams.Descriptor;
     private static readonly HashSet<int> WeightPayloadFields = new()
     {
         WeightParams.FloatValueFieldNumber, WeightParams.Float16ValueFieldNumber,
@@ -35,7 +33,7 @@ public static class WeightElidingReader
             using var file = ModelFiles.OpenRead(path, System.IO.FileOptions.SequentialScan);
             var reader = new WireReader(file, path);
             var counts = new WalkCounts();
-            CopyMessage(reader, Model.Descriptor, reader.Length, structure, 0, ref counts);
+            CopyMessage(reader, SchemaTables.ModelMessage, reader.Length, structure, 0, ref counts);
         }
         catch (UnauthorizedAccessException) { throw new ModelReadException(path, "permission denied"); }
         catch (IOException e) { throw new ModelReadException(path, $"cannot read file: {e.Message}"); }
@@ -59,10 +57,8 @@ public static class WeightElidingReader
         public int Ops;
     }
 
-    private static readonly MessageDescriptor LayerDescriptor = NeuralNetworkLayer.Descriptor;
-    private static readonly MessageDescriptor OperationDescriptor = AneCompat.Schema.Mil.Operation.Descriptor;
-
-    private static void CopyMessage(WireReader r, MessageDescriptor descriptor, long end, MemoryStream output, int depth, ref WalkCounts counts)
+    /// <param name="message">The message's index in <see cref="SchemaTables"/>.</param>
+    private static void CopyMessage(WireReader r, int message, long end, MemoryStream output, int depth, ref WalkCounts counts)
     {
         if (depth >= Limits.MaxProtobufDepth)
             throw r.Corrupt($"messages nested deeper than {Limits.MaxProtobufDepth} levels at offset {r.Position}");
@@ -70,9 +66,9 @@ public static class WeightElidingReader
             throw r.Corrupt($"over the limit of {Limits.MaxProtobufMessages} protobuf messages in one model at offset {r.Position}");
         // Layers and ML program operations are counted here, during the walk, so a model over the op limit is
         // refused before the parser builds a single object (a parsed layer costs hundreds of bytes; on disk, a few).
-        if ((descriptor == LayerDescriptor || descriptor == OperationDescriptor) && ++counts.Ops > Limits.MaxOps)
+        if ((message == SchemaTables.NeuralNetworkLayerMessage || message == SchemaTables.MilOperationMessage) && ++counts.Ops > Limits.MaxOps)
             throw r.Corrupt($"more than {Limits.MaxOps} ops (layers and operations), over the op limit, at offset {r.Position}");
-        var isWeights = descriptor == WeightParamsDescriptor;
+        var isWeights = message == SchemaTables.WeightParamsMessage;
         ulong elidedBytes = 0;
         uint elidedField = 0;
         while (r.Position < end)
@@ -104,14 +100,14 @@ public static class WeightElidingReader
                     if (length > (ulong)(end - r.Position))
                         throw r.Corrupt($"length field at offset {lengthAt} claims {length} bytes, but only {end - r.Position} remain in its message");
                     var len = (long)length;
-                    var field = descriptor.FindFieldByNumber((int)fieldNumber);
+                    var field = SchemaTables.FieldKind(message, (int)fieldNumber);
                     if (isWeights && WeightPayloadFields.Contains((int)fieldNumber))
                     {
                         r.Skip(len);
                         elidedBytes += (ulong)len;
                         elidedField = (uint)fieldNumber;
                     }
-                    else if (field?.FieldType == FieldType.Message)
+                    else if (field >= 0)
                     {
                         // Every nested message (map entries too) is walked, not only those that can hold weights:
                         // the parser trusts the lengths it is given and sizes arrays from them, so each one is
@@ -119,10 +115,10 @@ public static class WeightElidingReader
                         WriteVarint(output, tag);
                         var lengthSlot = output.Position;
                         output.Write(LengthPlaceholder);
-                        CopyMessage(r, field.MessageType, r.Position + len, output, depth + 1, ref counts);
+                        CopyMessage(r, field, r.Position + len, output, depth + 1, ref counts);
                         PatchLength(output, lengthSlot);
                     }
-                    else if (len >= OpaqueFieldLimit && field is not null && field.FieldType != FieldType.String)
+                    else if (len >= OpaqueFieldLimit && field == SchemaTables.OtherField)
                     {
                         r.Skip(len);
                     }

@@ -14,8 +14,9 @@ public sealed class AxisSizeRule : IOpRule
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
-        foreach (var (role, type) in ctx.RuntimeTensors)
+        foreach (var tensor in ctx.RuntimeTensors)
         {
+            var type = tensor.Type;
             var dims = type.Shape.Dims;
             if (dims is null || dims.Count > 5) continue;
             for (var i = 0; i < dims.Count; i++)
@@ -25,7 +26,7 @@ public sealed class AxisSizeRule : IOpRule
                 var cap = name is "N" or "C" ? ctx.Target.MaxChannelAxis : ctx.Target.MaxSpatialAxis;
                 if (size <= cap) continue;
                 yield return ctx.Report(Descriptors.DimAxisMax,
-                    $"{ctx.Label}: {role} {type.Shape} has {name} = {size}, over the {name} cap {cap} on {ctx.Target.Name} ({ctx.Target.Generation}).");
+                    $"{ctx.Label}: {tensor.Role} {type.Shape} has {name} = {size}, over the {name} cap {cap} on {ctx.Target.Name} ({ctx.Target.Generation}).");
                 yield break;
             }
         }

@@ -22,6 +22,7 @@ public sealed class Fp32LiteralRule : IOpRule
             $"{ctx.Label} takes fp32 constant(s) {string.Join(", ", constants.Take(3).Select(c => $"{c.Parameter} = {c.Argument}"))} in an otherwise fp16 program: the fp32 buffer makes this op fp32, which the NE cannot execute.");
     }
 
-    private static bool ProgramHasFp16(OpContext ctx) =>
-        ctx.Function.Body.Ops.Any(o => !o.Is(OpKinds.Const) && o.Outputs.Any(v => v.Type.Element == ElementType.Float16));
+    // Once per function, not once per op: a scan per op is quadratic on a large fp32 program.
+    private bool ProgramHasFp16(OpContext ctx) =>
+        ctx.PerFunction(this, f => f.Body.Ops.Any(o => !o.Is(OpKinds.Const) && o.Outputs.Any(v => v.Type.Element == ElementType.Float16)));
 }

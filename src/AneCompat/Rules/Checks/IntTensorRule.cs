@@ -16,11 +16,16 @@ public sealed class IntTensorRule : IOpRule
     public IEnumerable<Finding> Check(OpContext ctx)
     {
         if (!ctx.IsMlProgram || ctx.Entry?.Status is OpStatus.Folded or OpStatus.Host) yield break;
-        var wide = ctx.Op.Outputs.Where(o => o.Type.Kind == ValueKind.Tensor && IsWideInt(o.Type.Element)).Select(o => $"output '{o.Name}' {o.Type}")
-            .Concat(ctx.RuntimeArguments.Where(x => x.Argument.Type.Kind == ValueKind.Tensor && IsWideInt(x.Argument.Type.Element) && !(x.Parameter == "indices" && ctx.IsModelInput(x.Argument)))
-                .Select(x => $"input {x.Parameter} {x.Argument.Type}"))
-            .ToList();
-        if (wide.Count == 0) yield break;
+        // Loops rather than LINQ: this runs for every op, and almost every op has no wide-int tensor at all.
+        List<string>? wide = null;
+        foreach (var o in ctx.Op.Outputs)
+            if (o.Type.Kind == ValueKind.Tensor && IsWideInt(o.Type.Element))
+                (wide ??= new List<string>()).Add($"output '{o.Name}' {o.Type}");
+        foreach (var input in ctx.Op.Inputs)
+            foreach (var a in input.Arguments)
+                if (!a.IsConstant && a.Type.Kind == ValueKind.Tensor && IsWideInt(a.Type.Element) && !(input.Parameter == "indices" && ctx.IsModelInput(a)))
+                    (wide ??= new List<string>()).Add($"input {input.Parameter} {a.Type}");
+        if (wide is null) yield break;
         yield return ctx.Report(Descriptors.DtypeInt,
             $"{ctx.Label} computes on {string.Join(", ", wide.Take(3))}: int32/int64 are not NE dtypes (fp16, int8, int16); int32 is rejected by the compiler.");
     }

@@ -23,16 +23,38 @@ internal static class Precision
         ctx.Entry?.Status is not (OpStatus.Folded or OpStatus.Host) && !OpKinds.IsConstant(ctx.Op) && !IsBoundaryCast(ctx);
 
     /// <summary>The fp32 tensors an ML-program op reads or writes at run time.</summary>
-    public static List<string> Fp32Tensors(OpContext ctx) =>
-        ctx.RuntimeTensors.Where(t => t.Type.Element == ElementType.Float32).Select(t => t.Role).ToList();
+    public static IReadOnlyList<string> Fp32Tensors(OpContext ctx) => Roles(ctx, ElementType.Float32);
 
-    public static bool HasFloatTensor(OpContext ctx) => ctx.RuntimeTensors.Any(t => t.Type.Element.IsFloat());
+    /// <summary>How messages name the op's run-time tensors of <paramref name="element"/> (empty, without allocating, when none).</summary>
+    public static IReadOnlyList<string> Roles(OpContext ctx, ElementType element)
+    {
+        List<string>? roles = null;
+        foreach (var t in ctx.RuntimeTensors)
+            if (t.Type.Element == element) (roles ??= new List<string>()).Add(t.Role);
+        return roles ?? (IReadOnlyList<string>)Array.Empty<string>();
+    }
+
+    public static bool HasFloatTensor(OpContext ctx)
+    {
+        foreach (var t in ctx.RuntimeTensors)
+            if (t.Type.Element.IsFloat()) return true;
+        return false;
+    }
 
     /// <summary>Constant float arguments stored as fp32.</summary>
-    public static IEnumerable<(string Parameter, Argument Argument)> Fp32Constants(OpContext ctx) =>
-        ctx.Op.Inputs.SelectMany(i => i.Arguments.Where(a => a.Constant?.Type.Element == ElementType.Float32 || a.IsConstant && a.Type.Element == ElementType.Float32)
-            .Select(a => (i.Parameter, a)));
+    public static IEnumerable<(string Parameter, Argument Argument)> Fp32Constants(OpContext ctx)
+    {
+        foreach (var i in ctx.Op.Inputs)
+            foreach (var a in i.Arguments)
+                if (a.Constant?.Type.Element == ElementType.Float32 || a.IsConstant && a.Type.Element == ElementType.Float32)
+                    yield return (i.Parameter, a);
+    }
 
-    public static IEnumerable<(string Parameter, Argument Argument, double[] Values)> FloatConstants(OpContext ctx) =>
-        ctx.Op.Inputs.SelectMany(i => i.Arguments.Where(a => a.Constant?.Floats is not null).Select(a => (i.Parameter, a, a.Constant!.Floats!)));
+    public static IEnumerable<(string Parameter, Argument Argument, double[] Values)> FloatConstants(OpContext ctx)
+    {
+        foreach (var i in ctx.Op.Inputs)
+            foreach (var a in i.Arguments)
+                if (a.Constant?.Floats is { } values)
+                    yield return (i.Parameter, a, values);
+    }
 }

@@ -11,10 +11,11 @@ public sealed class RankRule : IOpRule
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
-        foreach (var (role, type) in ctx.RuntimeTensors)
+        foreach (var tensor in ctx.RuntimeTensors)
         {
+            var type = tensor.Type;
             if (type.Shape.Rank is not { } rank || rank <= ctx.Target.MaxRank) continue;
-            yield return ctx.Report(Descriptors.RankMax5, $"{ctx.Label}: {role} has rank {rank} {type.Shape}, above the ANE maximum of {ctx.Target.MaxRank}.");
+            yield return ctx.Report(Descriptors.RankMax5, $"{ctx.Label}: {tensor.Role} has rank {rank} {type.Shape}, above the ANE maximum of {ctx.Target.MaxRank}.");
             yield break;
         }
     }
