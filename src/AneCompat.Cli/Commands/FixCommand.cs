@@ -7,7 +7,7 @@ using AneCompat.Surgery;
 namespace AneCompat.Cli.Commands;
 
 /// <summary>
-/// <c>anecompat fix IN -o OUT [--rule ID …] [--dry-run] [--allow-approximate] [--expand-dilated] [--shape NAME=AxBxC[,…]]</c>:
+/// <c>anecompat fix IN -o OUT [--rule ID …] [--dry-run] [--allow-approximate] [--expand-dilated] [--shape NAME=AxBxC[,…]] [--mask-value V]</c>:
 /// applies the rewrites of surgery.md §5 that cure findings, each proven by the reference evaluator, into a new
 /// file; never in place. Exit 0 when written (or nothing to fix), 3 unreadable input, 5 refused or bad arguments.
 /// </summary>
@@ -22,9 +22,10 @@ public static class FixCommand
         var approximate = new Option<bool>("--allow-approximate") { Description = "Also apply approximate rewrites (each one warned about)." };
         var expandDilated = new Option<bool>("--expand-dilated") { Description = "S7: replace dilated convolutions by dense ones with a larger, zero-inserted kernel (exact, more MACs)." };
         var shapes = new Option<string[]>("--shape") { Description = "S12: NAME=1x3x224x224[,1x3x256x256…] — fixed (one) or enumerated (several; the first is the default) shapes for a range input. Repeatable." };
+        var maskValue = new Option<float>("--mask-value", "--mask-fill") { Description = "S11: the finite value that replaces −inf / huge mask constants before a softmax (approximate). Default: -1e4 (ml-ane-transformers); Core AI uses -4e4.", DefaultValueFactory = _ => -1e4f };
         var cmd = new Command("fix", "Rewrite the model so more of it runs on the Neural Engine: each rewrite cures a finding, is proven equivalent on random inputs, and is written to a new file.")
         {
-            input, output, rules, dryRun, approximate, expandDilated, shapes,
+            input, output, rules, dryRun, approximate, expandDilated, shapes, maskValue,
         };
         cmd.SetAction(parse =>
         {
@@ -39,7 +40,9 @@ public static class FixCommand
                     AllowApproximate = parse.GetValue(approximate),
                     ExpandDilated = parse.GetValue(expandDilated),
                     Shapes = ParseShapes(parse.GetValue(shapes) ?? []),
+                    MaskFill = parse.GetValue(maskValue),
                 };
+                if (Surgery.Fixes.MaskConstantFix.InvalidMaskValue(options.MaskFill) is { } bad) throw new FormatException(bad);
             }
             catch (FormatException e)
             {

@@ -26,7 +26,7 @@ public sealed class MilEvaluator
         "const", "add", "sub", "mul", "real_div", "maximum", "minimum", "pow", "relu", "sigmoid", "tanh", "leaky_relu",
         "linear_activation", "clip", "exp", "sqrt", "abs", "silu", "linear", "matmul", "conv", "max_pool", "avg_pool",
         "softmax", "reshape", "transpose", "concat", "split", "cast", "batch_norm", "squeeze", "expand_dims", "identity",
-        "reduce_sum", "reduce_mean", "reduce_max", "classify",
+        "reduce_sum", "reduce_mean", "reduce_max", "select", "classify",
     };
 
     /// <summary>Runs the operations of <paramref name="block"/> in order, adding each output to <paramref name="values"/>.</summary>
@@ -167,6 +167,16 @@ public sealed class MilEvaluator
                 var shape = new int[rank]; var k = 0;
                 for (var i = 0; i < rank; i++) shape[i] = axes.Contains(i) ? 1 : x.Shape[k++];
                 return One(x.Reshape(shape));
+            }
+            case "select":
+            {
+                // cond ? a : b, all three broadcast together (attention masks select −inf or a score).
+                var c = T("cond"); var a = T("a"); var b = T("b");
+                var shape = TensorMath.BroadcastShape(TensorMath.BroadcastShape(c.Shape, a.Shape), b.Shape);
+                var ic = TensorMath.BroadcastIndex(c.Shape, shape); var ia = TensorMath.BroadcastIndex(a.Shape, shape); var ib = TensorMath.BroadcastIndex(b.Shape, shape);
+                var y = new float[ic.Length];
+                for (var i = 0; i < y.Length; i++) y[i] = c.Data[ic[i]] != 0 ? a.Data[ia[i]] : b.Data[ib[i]];
+                return One(new Tensor(shape, y, TensorMath.Promote(a.Type, b.Type)));
             }
             case "reduce_sum": case "reduce_mean": case "reduce_max":
                 return One(Reduce(op.Type, T("x"), Ints("axes"), Bool("keep_dims")));

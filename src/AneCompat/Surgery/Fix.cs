@@ -28,6 +28,9 @@ public abstract class Fix
 
     /// <summary>Proposals for an ML program model (most fixes rewrite NeuralNetworks only).</summary>
     public virtual IEnumerable<FixProposal> ProposeProgram(Writing.ModelSite site) => [];
+
+    /// <summary>Proposals for an ML program model, for fixes that need the user's options.</summary>
+    public virtual IEnumerable<FixProposal> ProposeProgram(Writing.ModelSite site, FixOptions options) => ProposeProgram(site);
 }
 
 /// <summary>A check that the rewrite computes what the original did: both run on seeded random inputs of each shape set.</summary>
@@ -62,6 +65,10 @@ public sealed record FixProposal(Fix Fix, string Member, int LayerIndex, string 
 
     /// <summary>The numerical check; null for rewrites that change no computation (interface shapes, types).</summary>
     public EquivalenceCase? Check { get; init; }
+
+    /// <summary>The numerical check of an ML-program rewrite (run by the planner like <see cref="Check"/>; a failure
+    /// cancels the proposal). Proposals of one program-wide rewrite share one check.</summary>
+    public Func<EquivalenceChecker.Result>? ProgramCheck { get; init; }
 
     /// <summary>Spec version the replacement needs at least.</summary>
     public int RequiredSpecificationVersion { get; init; } = 1;

@@ -37,8 +37,9 @@ public static class FixPlanner
     /// <summary>Every fix, in the order they claim layers (specific before general).</summary>
     public static IReadOnlyList<Fix> All { get; } =
     [
-        new ScalarConstantFix(), new ChannelConstantToScaleFix(), new BroadcastableToCoreMl2Fix(), new SubtractBroadcastableFix(),
+        new MaskConstantFix(), new ScalarConstantFix(), new ChannelConstantToScaleFix(), new BroadcastableToCoreMl2Fix(), new SubtractBroadcastableFix(),
         new ConcatSplitNdFix(), new DilatedConvolutionFix(), new RangeShapeFix(), new Fp16WeightsFix(), new Fp16InterfaceFix(),
+        new ProgramFp16ComputeFix(),
     ];
 
     public static bool Selected(Fix fix, FixOptions options)
@@ -62,13 +63,13 @@ public static class FixPlanner
                 var multi = d?.Functions.Count > 1 || site.Spec.MlProgram.Functions.Count > 1;
                 var stateful = d?.State.Count > 0 || d?.Functions.Any(f => f.State.Count > 0) == true;
                 foreach (var fix in fixes)
-                    foreach (var p in fix.ProposeProgram(site))
+                    foreach (var proposal in fix.ProposeProgram(site, options))
                     {
+                        var p = Approve(proposal, options, plan);
                         if (p.Applicable && (multi || stateful))
-                            throw new FixRefusedException($"{(multi ? "multi-function" : "stateful")} ML program: {p.Fix.Id} would change the interface of {p.Where}; refusing (exclude it with --rule)");
+                            throw new FixRefusedException($"{(multi ? "multi-function" : "stateful")} ML program: {p.Fix.Id} would {(p.Fix is Fp16InterfaceFix ? "change the interface of" : "rewrite")} {p.Where}; refusing (exclude it with --rule)");
                         plan.Proposals.Add(p);
                     }
-                plan.Notes.Add($"{(site.Path.Length == 0 ? "the model" : site.Path)} is an ML program: only S19 (fp16 I/O) rewrites programs; S9 fp16 compute and S11 mask constants are not implemented");
                 continue;
             }
             if (site.Layers is null) continue;
@@ -80,8 +81,11 @@ public static class FixPlanner
                 {
                     var p = proposal;
                     if (p.LayerIndex >= 0 && claimed.Contains(p.LayerIndex)) continue;
+                    // A constant S11 rewrites must not also be folded into another layer with its old value.
+                    if (p.Applicable && p.FoldedConstants.Any(claimed.Contains))
+                        p = p with { NotApplicable = "its constant operand is rewritten by another fix (S11)" };
                     if (p.Applicable && fix.Safety == FixSafety.Approximate && !options.AllowApproximate)
-                        p = p with { NotApplicable = "approximate rewrite: needs --allow-approximate" };
+                        p = p with { NotApplicable = NeedsApproximate };
                     if (p.Applicable && fix is Fp16WeightsFix && site.Spec.IsUpdatable)
                         throw new FixRefusedException($"updatable model: {p.Fix.Id} would round the weights of {p.Where} to fp16, which training cannot use; refusing");
                     if (p.Applicable && p.LayerIndex >= 0 && net.BackPropagationPath.Contains(p.LayerIndex))
@@ -99,6 +103,21 @@ public static class FixPlanner
         }
         ComputeSpecificationVersions(model, plan);
         return plan;
+    }
+
+    private const string NeedsApproximate = "approximate rewrite: needs --allow-approximate";
+
+    /// <summary>An ML-program proposal as the plan keeps it: approximate ones only when allowed, and each proven by
+    /// its check first (proposals of one program-wide rewrite share the check's result).</summary>
+    private static FixProposal Approve(FixProposal p, FixOptions options, FixPlan plan)
+    {
+        if (!p.Applicable) return p;
+        if (p.Fix.Safety == FixSafety.Approximate && !options.AllowApproximate) return p with { NotApplicable = NeedsApproximate };
+        if (p.ProgramCheck is null) return p;
+        var result = p.ProgramCheck();
+        if (!result.Passed) return p with { NotApplicable = $"equivalence check failed: {result.Problem}" };
+        plan.Checks[p] = result;
+        return p;
     }
 
     private static void ComputeSpecificationVersions(RewritableModel model, FixPlan plan)

@@ -10,7 +10,10 @@ namespace AneCompat.Writing;
 /// </summary>
 public static class PackageRewriter
 {
-    public static void Write(ModelSource source, string outputPath, Action<Stream> writeSpec, IReadOnlyList<string> protectedPaths)
+    /// <param name="rewrittenFiles">Other files of the package written anew (full source path → writer), e.g. a weight
+    /// file with blobs appended; null or absent ones are copied.</param>
+    public static void Write(ModelSource source, string outputPath, Action<Stream> writeSpec, IReadOnlyList<string> protectedPaths,
+        IReadOnlyDictionary<string, Action<Stream>>? rewrittenFiles = null)
     {
         var root = Path.GetFullPath(source.Path);
         var spec = Path.GetFullPath(source.SpecFile!);
@@ -28,6 +31,12 @@ public static class PackageRewriter
                 {
                     using var stream = new FileStream(dest, FileMode.CreateNew, FileAccess.Write);
                     writeSpec(stream);
+                    stream.Flush(flushToDisk: true);
+                }
+                else if (rewrittenFiles is not null && rewrittenFiles.TryGetValue(Path.GetFullPath(file), out var write))
+                {
+                    using var stream = new FileStream(dest, FileMode.CreateNew, FileAccess.Write);
+                    write(stream);
                     stream.Flush(flushToDisk: true);
                 }
                 else

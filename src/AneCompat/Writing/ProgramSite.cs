@@ -61,9 +61,34 @@ public sealed class ProgramSite
         throw new InvalidOperationException($"function has no input '{name}'");
     }
 
-    /// <summary>Replaces operation <paramref name="index"/> of the block.</summary>
-    public void ReplaceOperation(int index, Operation replacement) =>
-        _block.Replace(_block.Message.All(Block.OperationsFieldNumber).ElementAt(index), SpliceChunk.Field(Block.OperationsFieldNumber, replacement));
+    private readonly Dictionary<int, IReadOnlyList<Operation>> _replaced = new();
+    private List<WireField>? _operationFields;
+    private IReadOnlyList<WireField> OperationFields => _operationFields ??= _block.Message.All(Block.OperationsFieldNumber).ToList();
 
-    public Operation ReadOperation(int index) => _owner.ReadMessage(_block.Message.All(Block.OperationsFieldNumber).ElementAt(index), Operation.Parser);
+    /// <summary>Replaces operation <paramref name="index"/> of the block.</summary>
+    public void ReplaceOperation(int index, Operation replacement) => ReplaceOperation(index, [replacement]);
+
+    /// <summary>Replaces operation <paramref name="index"/> by several (ops inserted before or after it, in order).
+    /// A later replacement of the same index supersedes an earlier one, so fixes compose by reading
+    /// <see cref="ReadOperation"/> first.</summary>
+    public void ReplaceOperation(int index, IReadOnlyList<Operation> replacement)
+    {
+        _block.Replace(OperationFields[index], replacement.Select(op => SpliceChunk.Field(Block.OperationsFieldNumber, op)).ToArray());
+        _replaced[index] = replacement;
+    }
+
+    /// <summary>Operation <paramref name="index"/> as it will be written: the original read whole, or the op that
+    /// replaced it when an earlier rewrite replaced it by exactly one op.</summary>
+    public Operation ReadOperation(int index)
+    {
+        if (_replaced.TryGetValue(index, out var ops))
+        {
+            if (ops.Count != 1) throw new InvalidOperationException($"operation {index} was already replaced by {ops.Count} ops");
+            return ops[0].Clone();
+        }
+        return _owner.ReadMessage(OperationFields[index], Operation.Parser);
+    }
+
+    /// <summary>Every operation of the block read whole (immediate values included), as it will be written.</summary>
+    public IReadOnlyList<Operation> ReadOperations() => Enumerable.Range(0, OperationFields.Count).Select(ReadOperation).ToList();
 }

@@ -35,6 +35,9 @@ public sealed class RewritableModel : IDisposable
 
     public WireIndex Index { get; }
     public MessageEdit RootEdit { get; }
+
+    /// <summary>Blobs added to the package's weight files (written with the package).</summary>
+    public WeightFileAppends WeightAppends { get; } = new();
     public ModelSite Root { get; }
 
     public static RewritableModel Open(string path)
@@ -59,7 +62,9 @@ public sealed class RewritableModel : IDisposable
     {
         var protect = protectedPaths.Append(Source.Path).ToList();
         if (Source.Container == ContainerKind.MlPackage)
-            PackageRewriter.Write(Source, outputPath, s => SpliceWriter.Write(Index, RootEdit, s), protect);
+            PackageRewriter.Write(Source, outputPath, s => SpliceWriter.Write(Index, RootEdit, s), protect, WeightAppends.Writers());
+        else if (!WeightAppends.IsEmpty)
+            throw new InvalidOperationException("new weight blobs can only be written into an .mlpackage");
         else
             Output.AtomicFile.Write(outputPath, s => SpliceWriter.Write(Index, RootEdit, s), protect);
     }
@@ -148,7 +153,21 @@ public sealed class ModelSite
     }
 
     /// <summary>The wire site of an ML program's function (null when absent).</summary>
-    public ProgramSite? Program(string function, string opset) => ProgramSite.Find(_owner, this, function, opset);
+    public ProgramSite? Program(string function, string opset)
+    {
+        // One site per function, so successive rewrites of the same program see each other's edits.
+        if (!_programs.TryGetValue((function, opset), out var site))
+            _programs[(function, opset)] = site = ProgramSite.Find(_owner, this, function, opset);
+        return site;
+    }
+
+    private readonly Dictionary<(string, string), ProgramSite?> _programs = new();
+
+    /// <summary>The folder <c>@model_path</c> stands for in this model's weight references.</summary>
+    public string ModelPathRoot => _owner.Source.ModelPathRoot;
+
+    /// <summary>fp16 blobs appended to the package's weight files by rewrites.</summary>
+    public WeightFileAppends WeightAppends => _owner.WeightAppends;
 
     /// <summary>Sets specificationVersion (the caller never lowers it).</summary>
     public void SetSpecificationVersion(int version)
