@@ -26,7 +26,7 @@ public sealed class MilEvaluator
         "const", "add", "sub", "mul", "real_div", "maximum", "minimum", "pow", "relu", "sigmoid", "tanh", "leaky_relu",
         "linear_activation", "clip", "exp", "sqrt", "abs", "silu", "linear", "matmul", "conv", "max_pool", "avg_pool",
         "softmax", "reshape", "transpose", "concat", "split", "cast", "batch_norm", "squeeze", "expand_dims", "identity",
-        "reduce_sum", "reduce_mean", "reduce_max", "select", "classify",
+        "reduce_sum", "reduce_mean", "reduce_max", "select",
     };
 
     /// <summary>Runs the operations of <paramref name="block"/> in order, adding each output to <paramref name="values"/>.</summary>
