@@ -50,6 +50,7 @@ public sealed class MilEvaluator
     {
         if (result is not Tensor t || declared.Type?.TypeCase != MilValueType.TypeOneofCase.TensorType) return result;
         var tt = declared.Type.TensorType;
+        if (tt.DataType == DataType.String) return result;   // classify's label, held as its class index
         var shape = MilConstants.Shape(tt);
         if (shape is not null && !shape.SequenceEqual(t.Shape))
             throw new ArgumentException($"op {op.Type} '{NameOf(op)}' computed shape [{string.Join(", ", t.Shape)}], declared [{string.Join(", ", shape)}]");
@@ -179,6 +180,15 @@ public sealed class MilEvaluator
             }
             case "reduce_sum": case "reduce_mean": case "reduce_max":
                 return One(Reduce(op.Type, T("x"), Ints("axes"), Bool("keep_dims")));
+            case "classify":
+            {
+                // The label stands as its class index and the label → probability dictionary as the probabilities,
+                // as ModelEvaluator gives a NeuralNetwork classifier's outputs: what equivalence needs to compare.
+                var p = T("probabilities");
+                var best = 0;
+                for (var i = 1; i < p.Count; i++) if (p.Data[i] > p.Data[best]) best = i;
+                return new object[] { Tensor.Scalar(best, TensorElement.Int32), p.Reshape(new[] { p.Count }) };
+            }
             default:
                 throw new NotCoveredException(op.Type);
         }

@@ -92,6 +92,10 @@ public sealed class ModelEvaluator
             if (!inputs.TryGetValue(input.Name, out var t)) throw new ArgumentException($"input '{input.Name}' not given");
             var dt = input.Type.TensorType?.DataType ?? Schema.Mil.DataType.Float32;
             var type = MilConstants.TypeOf(dt);
+            // An image feature arrives as [C, H, W]; the program's input is declared [1, C, H, W].
+            if (input.Type.TensorType is { } declared && MilConstants.Shape(declared) is { } shape
+                && !shape.SequenceEqual(t.Shape) && Tensor.ElementCount(shape) == t.Count)
+                t = t.Reshape(shape);
             values[input.Name] = type == TensorElement.Float16 ? TensorMath.RoundToHalf(t, type) : t.WithType(type);
         }
         using var constants = new MilConstants(root);

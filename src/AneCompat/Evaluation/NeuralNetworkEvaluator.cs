@@ -7,7 +7,10 @@ namespace AneCompat.Evaluation;
 /// <summary>
 /// Reference interpreter of NeuralNetwork layers on float tensors. Legacy (rank-5) layers see tensors as
 /// [..., C, H, W] — inputs under the RANK5 mapping enter as [1, C, H, W], the graph's convention — and the
-/// broadcastable/ND layers use NumPy semantics. A layer it does not implement raises
+/// broadcastable/ND layers use NumPy semantics. Control flow (branch, loop, loopBreak, loopContinue) runs nested
+/// networks on the same blobs; the recurrent layers live in <see cref="NeuralNetworkRecurrent"/>, the ND layers
+/// around control flow in <see cref="NeuralNetworkNdLayers"/>, upsample and padding in
+/// <see cref="NeuralNetworkResampling"/>. A layer it does not implement raises
 /// <see cref="NotCoveredException"/> ("not covered: &lt;layer&gt;").
 /// </summary>
 public sealed class NeuralNetworkEvaluator
@@ -24,21 +27,89 @@ public sealed class NeuralNetworkEvaluator
         L.Custom, L.SoftmaxND, L.ConcatND, L.SplitND, L.Transpose, L.ReshapeStatic, L.FlattenTo2D, L.Squeeze,
         L.ExpandDims, L.AddBroadcastable, L.SubtractBroadcastable, L.MultiplyBroadcastable, L.DivideBroadcastable,
         L.MinBroadcastable, L.MaxBroadcastable, L.BatchedMatmul, L.LoadConstantND, L.Copy, L.Clip, L.Tanh,
+        L.UniDirectionalLSTM, L.BiDirectionalLSTM, L.Gru, L.SimpleRecurrent,
+        L.Branch, L.Loop, L.LoopBreak, L.LoopContinue, L.GetShape, L.SliceStatic, L.Gather, L.Scatter, L.FillDynamic,
+        L.FillStatic, L.FillLike, L.RangeStatic, L.RangeDynamic, L.Equal, L.NotEqual, L.LessThan, L.LessEqual,
+        L.GreaterThan, L.GreaterEqual, L.LogicalAnd, L.LogicalOr, L.LogicalXor, L.LogicalNot, L.ReduceSum, L.ReduceMean,
+        L.ReduceProd, L.ReduceMax, L.ReduceMin, L.Upsample, L.Padding, L.ConstantPad,
     };
 
     /// <summary>Runs <paramref name="layers"/> in order over <paramref name="blobs"/> (name → tensor, inputs already in
-    /// the network's internal shapes), adding every layer output.</summary>
+    /// the network's internal shapes), adding every layer output. Branches and loops run their nested networks on
+    /// the same blobs, as Core ML's nested networks write into the enclosing scope.</summary>
     public void Run(IEnumerable<NeuralNetworkLayer> layers, IDictionary<string, Tensor> blobs)
+    {
+        if (Execute(layers, blobs) != Flow.Next) throw new ArgumentException("loopBreak or loopContinue outside a loop");
+    }
+
+    /// <summary>How a network ended: ran to its end, or hit a loopBreak / loopContinue for the enclosing loop.</summary>
+    private enum Flow { Next, Break, Continue }
+
+    /// <summary>A loop with no iteration bound runs at most this often before the evaluator gives up (no hang).</summary>
+    public const int MaxLoopIterations = 1_000_000;
+
+    private Flow Execute(IEnumerable<NeuralNetworkLayer> layers, IDictionary<string, Tensor> blobs)
     {
         foreach (var layer in layers)
         {
-            var inputs = layer.Input.Select(n => blobs.TryGetValue(n, out var t) ? t
-                : throw new ArgumentException($"layer '{layer.Name}' reads '{n}', which nothing produced")).ToList();
+            switch (layer.LayerCase)
+            {
+                case L.LoopBreak: return Flow.Break;
+                case L.LoopContinue: return Flow.Continue;
+                case L.Branch:
+                {
+                    var taken = IsTrue(Read(layer, 0, blobs)) ? layer.Branch.IfBranch : layer.Branch.ElseBranch;
+                    var flow = taken is null ? Flow.Next : Execute(taken.Layers, blobs);
+                    if (flow != Flow.Next) return flow;
+                    continue;
+                }
+                case L.Loop:
+                    Loop(layer, blobs);
+                    continue;
+            }
+            var inputs = layer.Input.Select((_, i) => Read(layer, i, blobs)).ToList();
             var outputs = Layer(layer, inputs);
             if (outputs.Count != layer.Output.Count)
                 throw new ArgumentException($"layer '{layer.Name}' produced {outputs.Count} outputs for {layer.Output.Count} names");
             for (var i = 0; i < outputs.Count; i++)
                 blobs[layer.Output[i]] = _options.Precision == Precision.Float16 ? TensorMath.RoundToHalf(outputs[i]) : outputs[i];
+        }
+        return Flow.Next;
+    }
+
+    private static Tensor Read(NeuralNetworkLayer layer, int input, IDictionary<string, Tensor> blobs)
+    {
+        if (layer.Input.Count <= input) throw new ArgumentException($"layer '{layer.Name}' has no input {input + 1}");
+        var n = layer.Input[input];
+        return blobs.TryGetValue(n, out var t) ? t : throw new ArgumentException($"layer '{layer.Name}' reads '{n}', which nothing produced");
+    }
+
+    /// <summary>A condition tensor's truth: its first value is non-zero.</summary>
+    private static bool IsTrue(Tensor t) => t.Count > 0 && t.Data[0] != 0;
+
+    /// <summary>
+    /// A loop: the iteration count is the input's value when the layer has one, else <c>maxLoopIterations</c>
+    /// when set; with a condition network, that network runs before every iteration and the loop stops once
+    /// <c>conditionVar</c> is false. loopBreak / loopContinue in the body end the loop / the iteration.
+    /// </summary>
+    private void Loop(NeuralNetworkLayer layer, IDictionary<string, Tensor> blobs)
+    {
+        var p = layer.Loop;
+        var hasCondition = p.ConditionNetwork is not null && p.ConditionVar.Length > 0;
+        long limit = layer.Input.Count > 0 ? (long)Read(layer, 0, blobs).Data[0]
+            : p.MaxLoopIterations > 0 ? (long)Math.Min(p.MaxLoopIterations, long.MaxValue)
+            : hasCondition ? long.MaxValue
+            : throw new NotCoveredException("loop without a condition or an iteration count");
+        for (long i = 0; i < limit; i++)
+        {
+            if (hasCondition)
+            {
+                if (Execute(p.ConditionNetwork!.Layers, blobs) != Flow.Next) throw new ArgumentException($"loop '{layer.Name}': loopBreak in its condition network");
+                if (!blobs.TryGetValue(p.ConditionVar, out var c)) throw new ArgumentException($"loop '{layer.Name}': condition '{p.ConditionVar}' was not computed");
+                if (!IsTrue(c)) return;
+            }
+            if (i >= MaxLoopIterations) throw new NotCoveredException($"loop (more than {MaxLoopIterations} iterations)");
+            if (p.BodyNetwork is not null && Execute(p.BodyNetwork.Layers, blobs) == Flow.Break) return;
         }
     }
 
@@ -46,6 +117,7 @@ public sealed class NeuralNetworkEvaluator
     {
         var name = $"layer '{layer.Name}'";
         Tensor One() => x.Count >= 1 ? x[0] : throw new ArgumentException($"{name} has no input");
+        Tensor Second() => x.Count >= 2 ? x[1] : throw new ArgumentException($"{name} needs two inputs");
         IReadOnlyList<Tensor> Single(Tensor t) => new[] { t };
         switch (layer.LayerCase)
         {
@@ -150,6 +222,43 @@ public sealed class NeuralNetworkEvaluator
             case L.Copy: return Single(One());
             case L.Clip: return Single(TensorMath.Map(One(), v => Math.Clamp(v, layer.Clip.MinVal, layer.Clip.MaxVal)));
             case L.Tanh: return Single(TensorMath.Map(One(), MathF.Tanh));
+            case L.UniDirectionalLSTM: return NeuralNetworkRecurrent.UniDirectionalLstm(layer.UniDirectionalLSTM, x, layer.Output.Count, name);
+            case L.BiDirectionalLSTM: return NeuralNetworkRecurrent.BiDirectionalLstm(layer.BiDirectionalLSTM, x, layer.Output.Count, name);
+            case L.Gru: return NeuralNetworkRecurrent.Gru(layer.Gru, x, layer.Output.Count, name);
+            case L.SimpleRecurrent: return NeuralNetworkRecurrent.SimpleRecurrent(layer.SimpleRecurrent, x, layer.Output.Count, name);
+            case L.GetShape: return Single(NeuralNetworkNdLayers.GetShape(One()));
+            case L.SliceStatic: return Single(NeuralNetworkNdLayers.SliceStatic(layer.SliceStatic, One(), name));
+            case L.Gather: return Single(NeuralNetworkNdLayers.Gather(One(), Second(), layer.Gather.Axis, name));
+            case L.Scatter:
+                if (x.Count != 3) throw new ArgumentException($"{name} needs container, indices and updates");
+                return Single(NeuralNetworkNdLayers.Scatter(x[0], x[1], x[2], layer.Scatter.Axis, layer.Scatter.Mode, name));
+            case L.FillDynamic: return Single(NeuralNetworkNdLayers.FillDynamic(One(), layer.FillDynamic.Value, name));
+            case L.FillStatic: return Single(NeuralNetworkNdLayers.Fill(layer.FillStatic.TargetShape.Select(d => (int)d).ToArray(), layer.FillStatic.Value));
+            case L.FillLike: return Single(NeuralNetworkNdLayers.Fill(One().Shape, layer.FillLike.Value));
+            case L.RangeStatic: return Single(NeuralNetworkNdLayers.Range(layer.RangeStatic.StartValue, layer.RangeStatic.EndValue, layer.RangeStatic.StepSizeValue, name));
+            case L.RangeDynamic:
+                return Single(NeuralNetworkNdLayers.Range(x.Count > 1 ? x[1].Data[0] : layer.RangeDynamic.StartValue, One().Data[0],
+                    x.Count > 2 ? x[2].Data[0] : layer.RangeDynamic.StepSizeValue, name));
+            case L.Equal: return Single(NeuralNetworkNdLayers.Compare(x, layer.Equal.Alpha, (a, b) => a == b, name));
+            case L.NotEqual: return Single(NeuralNetworkNdLayers.Compare(x, layer.NotEqual.Alpha, (a, b) => a != b, name));
+            case L.LessThan: return Single(NeuralNetworkNdLayers.Compare(x, layer.LessThan.Alpha, (a, b) => a < b, name));
+            case L.LessEqual: return Single(NeuralNetworkNdLayers.Compare(x, layer.LessEqual.Alpha, (a, b) => a <= b, name));
+            case L.GreaterThan: return Single(NeuralNetworkNdLayers.Compare(x, layer.GreaterThan.Alpha, (a, b) => a > b, name));
+            case L.GreaterEqual: return Single(NeuralNetworkNdLayers.Compare(x, layer.GreaterEqual.Alpha, (a, b) => a >= b, name));
+            case L.LogicalAnd: return Single(NeuralNetworkNdLayers.Logical(x, (a, b) => a && b, name));
+            case L.LogicalOr: return Single(NeuralNetworkNdLayers.Logical(x, (a, b) => a || b, name));
+            case L.LogicalXor: return Single(NeuralNetworkNdLayers.Logical(x, (a, b) => a ^ b, name));
+            case L.LogicalNot: return Single(TensorMath.Map(One(), v => v == 0 ? 1 : 0));
+            case L.ReduceSum: return Single(NeuralNetworkNdLayers.Reduce(One(), layer.ReduceSum.Axes, layer.ReduceSum.KeepDims, layer.ReduceSum.ReduceAll, NeuralNetworkNdLayers.ReduceKind.Sum));
+            case L.ReduceMean: return Single(NeuralNetworkNdLayers.Reduce(One(), layer.ReduceMean.Axes, layer.ReduceMean.KeepDims, layer.ReduceMean.ReduceAll, NeuralNetworkNdLayers.ReduceKind.Mean));
+            case L.ReduceProd: return Single(NeuralNetworkNdLayers.Reduce(One(), layer.ReduceProd.Axes, layer.ReduceProd.KeepDims, layer.ReduceProd.ReduceAll, NeuralNetworkNdLayers.ReduceKind.Prod));
+            case L.ReduceMax: return Single(NeuralNetworkNdLayers.Reduce(One(), layer.ReduceMax.Axes, layer.ReduceMax.KeepDims, layer.ReduceMax.ReduceAll, NeuralNetworkNdLayers.ReduceKind.Max));
+            case L.ReduceMin: return Single(NeuralNetworkNdLayers.Reduce(One(), layer.ReduceMin.Axes, layer.ReduceMin.KeepDims, layer.ReduceMin.ReduceAll, NeuralNetworkNdLayers.ReduceKind.Min));
+            case L.Upsample: return Single(NeuralNetworkResampling.Upsample(layer.Upsample, One(), name));
+            case L.Padding: return Single(NeuralNetworkResampling.Padding(layer.Padding, One(), name));
+            case L.ConstantPad: return Single(NeuralNetworkResampling.ConstantPad(layer.ConstantPad, x, name));
+            case L.Branch or L.Loop or L.LoopBreak or L.LoopContinue:
+                throw new ArgumentException($"{name}: control flow runs through Run (it needs the blobs), not Layer");
             default: throw new NotCoveredException(KindName(layer));
         }
     }
@@ -245,27 +354,31 @@ public sealed class NeuralNetworkEvaluator
 
     public static Tensor Activation(ActivationParams p, Tensor x, string name)
     {
+        if (p.NonlinearityTypeCase != ActivationParams.NonlinearityTypeOneofCase.PReLU) return TensorMath.Map(x, ScalarActivation(p, name));
+        var c = x.Shape[x.Axis(-3)];
+        var alpha = WeightValues.Read(p.PReLU.Alpha, -1, name + " alpha");
+        if (alpha.Length != 1 && alpha.Length != c) throw new ArgumentException($"{name}: {alpha.Length} PReLU slopes for {c} channels");
+        var at = new Tensor(new[] { alpha.Length, 1, 1 }, alpha);
+        return TensorMath.Binary(x, at, (v, s) => v >= 0 ? v : s * v, x.Type);
+    }
+
+    /// <summary>An activation that acts on each value alone (all but the per-channel PReLU), as a function; the
+    /// recurrent layers' gate activations use the same.</summary>
+    public static Func<float, float> ScalarActivation(ActivationParams p, string name)
+    {
         switch (p.NonlinearityTypeCase)
         {
-            case ActivationParams.NonlinearityTypeOneofCase.Linear: { var a = p.Linear.Alpha; var b = p.Linear.Beta; return TensorMath.Map(x, v => a * v + b); }
-            case ActivationParams.NonlinearityTypeOneofCase.ReLU: return TensorMath.Map(x, v => v > 0 ? v : 0);
-            case ActivationParams.NonlinearityTypeOneofCase.LeakyReLU: { var a = p.LeakyReLU.Alpha; return TensorMath.Map(x, v => v >= 0 ? v : a * v); }
-            case ActivationParams.NonlinearityTypeOneofCase.ThresholdedReLU: { var a = p.ThresholdedReLU.Alpha; return TensorMath.Map(x, v => v > a ? v : 0); }
-            case ActivationParams.NonlinearityTypeOneofCase.Tanh: return TensorMath.Map(x, MathF.Tanh);
-            case ActivationParams.NonlinearityTypeOneofCase.ScaledTanh: { var a = p.ScaledTanh.Alpha; var b = p.ScaledTanh.Beta; return TensorMath.Map(x, v => a * MathF.Tanh(b * v)); }
-            case ActivationParams.NonlinearityTypeOneofCase.Sigmoid: return TensorMath.Map(x, Sigmoid);
-            case ActivationParams.NonlinearityTypeOneofCase.SigmoidHard: { var a = p.SigmoidHard.Alpha; var b = p.SigmoidHard.Beta; return TensorMath.Map(x, v => Math.Clamp(a * v + b, 0, 1)); }
-            case ActivationParams.NonlinearityTypeOneofCase.ELU: { var a = p.ELU.Alpha; return TensorMath.Map(x, v => v >= 0 ? v : a * (MathF.Exp(v) - 1)); }
-            case ActivationParams.NonlinearityTypeOneofCase.Softsign: return TensorMath.Map(x, v => v / (1 + Math.Abs(v)));
-            case ActivationParams.NonlinearityTypeOneofCase.Softplus: return TensorMath.Map(x, v => (float)Math.Log(1 + Math.Exp(v)));
-            case ActivationParams.NonlinearityTypeOneofCase.PReLU:
-            {
-                var c = x.Shape[x.Axis(-3)];
-                var alpha = WeightValues.Read(p.PReLU.Alpha, -1, name + " alpha");
-                if (alpha.Length != 1 && alpha.Length != c) throw new ArgumentException($"{name}: {alpha.Length} PReLU slopes for {c} channels");
-                var at = new Tensor(new[] { alpha.Length, 1, 1 }, alpha);
-                return TensorMath.Binary(x, at, (v, s) => v >= 0 ? v : s * v, x.Type);
-            }
+            case ActivationParams.NonlinearityTypeOneofCase.Linear: { var a = p.Linear.Alpha; var b = p.Linear.Beta; return v => a * v + b; }
+            case ActivationParams.NonlinearityTypeOneofCase.ReLU: return v => v > 0 ? v : 0;
+            case ActivationParams.NonlinearityTypeOneofCase.LeakyReLU: { var a = p.LeakyReLU.Alpha; return v => v >= 0 ? v : a * v; }
+            case ActivationParams.NonlinearityTypeOneofCase.ThresholdedReLU: { var a = p.ThresholdedReLU.Alpha; return v => v > a ? v : 0; }
+            case ActivationParams.NonlinearityTypeOneofCase.Tanh: return MathF.Tanh;
+            case ActivationParams.NonlinearityTypeOneofCase.ScaledTanh: { var a = p.ScaledTanh.Alpha; var b = p.ScaledTanh.Beta; return v => a * MathF.Tanh(b * v); }
+            case ActivationParams.NonlinearityTypeOneofCase.Sigmoid: return Sigmoid;
+            case ActivationParams.NonlinearityTypeOneofCase.SigmoidHard: { var a = p.SigmoidHard.Alpha; var b = p.SigmoidHard.Beta; return v => Math.Clamp(a * v + b, 0, 1); }
+            case ActivationParams.NonlinearityTypeOneofCase.ELU: { var a = p.ELU.Alpha; return v => v >= 0 ? v : a * (MathF.Exp(v) - 1); }
+            case ActivationParams.NonlinearityTypeOneofCase.Softsign: return v => v / (1 + Math.Abs(v));
+            case ActivationParams.NonlinearityTypeOneofCase.Softplus: return v => (float)Math.Log(1 + Math.Exp(v));
             default: throw new NotCoveredException($"activation ({p.NonlinearityTypeCase})");
         }
     }

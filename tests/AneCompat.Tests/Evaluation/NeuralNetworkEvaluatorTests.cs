@@ -219,9 +219,9 @@ public class NeuralNetworkEvaluatorTests
     [Fact]
     public void Uncovered_layers_say_so_and_custom_layers_use_the_given_kernel()
     {
-        var gather = new NeuralNetworkLayer { Name = "g", Gather = new GatherLayerParams() };
-        var e = Assert.Throws<NotCoveredException>(() => new NeuralNetworkEvaluator().Layer(gather, [T([1], 1), T([1], 0)]));
-        Assert.Equal("not covered: gather", e.Message);
+        var lrn = new NeuralNetworkLayer { Name = "n", Lrn = new LRNLayerParams { LocalSize = 3, Alpha = 1, Beta = 0.75f, K = 1 } };
+        var e = Assert.Throws<NotCoveredException>(() => new NeuralNetworkEvaluator().Layer(lrn, [T([1, 1, 1, 1], 1)]));
+        Assert.Equal("not covered: lrn", e.Message);
 
         var custom = new NeuralNetworkLayer { Custom = new CustomLayerParams { ClassName = "Double" } };
         Assert.Equal("not covered: custom (Double)", Assert.Throws<NotCoveredException>(() => new NeuralNetworkEvaluator().Layer(custom, [T([1], 1)])).Message);

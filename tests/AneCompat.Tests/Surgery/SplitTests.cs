@@ -104,26 +104,78 @@ public class SplitTests
     }
 
     [CorpusFact]
-    public void Lstm_model_with_control_flow_is_cut_outside_its_loop_or_refused_clearly()
+    public void Custom_layer_model_split_at_predicted_boundaries_without_a_cut_point()
+    {
+        using var dir = new TempDir();
+        var input = Corpus.Path("custom-layer-swish/NeuralMcNeuralNet.mlmodel");
+        var original = LoadedModel.Read(input);
+
+        // Placement: the cost model keeps the small convolution with the custom layer on the CPU; the head is ANE.
+        var placed = ModelSplitter.Split(input, dir.File("placement"), new SplitOptions { Evaluation = WithSwish });
+        Assert.Equal(new[] { "CPU", "ANE" }, placed.Parts.Select(p => p.Label));
+        Assert.Equal(new[] { "swish_1_output" }, placed.Parts[1].Inputs);
+        Assert.True(placed.Proof.Ran, placed.Proof.ToString());
+        Assert.Equal(0, placed.Proof.MaxAbsDifference);
+        AssertWellFormed(placed, original, WithSwish);
+
+        // Eligibility: every op no rule blocks is in an ANE part, so the custom layer alone is cut out.
+        var eligible = ModelSplitter.Split(input, dir.File("eligibility"), new SplitOptions { Evaluation = WithSwish, By = SplitBoundaries.Eligibility });
+        Assert.Equal(new[] { "ANE", "CPU", "ANE" }, eligible.Parts.Select(p => p.Label));
+        Assert.Equal(NeuralNetworkLayer.LayerOneofCase.Custom, Assert.Single(eligible.Parts[1].Spec.NeuralNetwork.Layers).LayerCase);
+        Assert.Equal(new[] { "conv2d_1_output" }, eligible.Parts[1].Inputs);
+        Assert.True(eligible.Proof.Ran, eligible.Proof.ToString());
+        Assert.Equal(0, eligible.Proof.MaxAbsDifference);
+        AssertWellFormed(eligible, original, WithSwish);
+    }
+
+    [CorpusFact]
+    public void Lstm_model_with_control_flow_splits_at_its_predicted_boundary_and_chains_to_the_original()
     {
         using var dir = new TempDir();
         var input = Corpus.Path("tf-lstm-nd-controlflow/model.mlmodel");
         var nested = Assert.Throws<SplitRefusedException>(() => ModelSplitter.Split(input, dir.File("a"),
             new SplitOptions { CutAfter = ["sequential_9/lstm_9/PartitionedCall/while/while_body_60167/while/add"] }));
         Assert.Contains("inside a nested block", nested.Message);
-        Assert.Contains("--boundary-shape", Assert.Throws<SplitRefusedException>(() => ModelSplitter.Split(input, dir.File("b"))).Message);
 
-        var result = ModelSplitter.Split(input, dir.File("c"), new SplitOptions
-        {
-            BoundaryShapes = new Dictionary<string, long[]> { ["sequential_9/lstm_9/PartitionedCall/strided_slice_2"] = [1, 75] },
-        });
+        // No cut point, no boundary shape: the evaluator runs the loop to measure the crossing tensor.
+        var result = ModelSplitter.Split(input, dir.File("c"), new SplitOptions { ProofSeeds = 2 });
         Assert.Equal(new[] { "CPU", "ANE" }, result.Parts.Select(p => p.Label));
         // The loop and both branches stay whole in the CPU part; the dense head is the ANE part.
         var cpu = result.Parts[0].Spec.NeuralNetwork.Layers;
         Assert.Contains(cpu, l => l.LayerCase == NeuralNetworkLayer.LayerOneofCase.Loop);
         Assert.Contains(cpu, l => l.LayerCase == NeuralNetworkLayer.LayerOneofCase.Branch);
         Assert.All(result.Parts[1].Spec.NeuralNetwork.Layers, l => Assert.True(l.LayerCase is NeuralNetworkLayer.LayerOneofCase.InnerProduct or NeuralNetworkLayer.LayerOneofCase.Activation));
-        Assert.StartsWith("equivalence not checked: not covered:", result.Proof.ToString());
+        var boundary = Assert.Single(result.Parts[1].Spec.Description.Input);
+        Assert.Equal("sequential_9/lstm_9/PartitionedCall/strided_slice_2", boundary.Name);
+        Assert.Equal(new long[] { 1, 75 }, boundary.Type.MultiArrayType.Shape);
+        Assert.True(result.Proof.Ran, result.Proof.ToString());
+        Assert.Equal(0, result.Proof.MaxAbsDifference);
+        AssertWellFormed(result, LoadedModel.Read(input));
+    }
+
+    [CorpusFact]
+    public void A_model_with_no_boundary_says_where_every_op_is_predicted()
+    {
+        using var dir = new TempDir();
+        var lstsq = Corpus.Path("lstsq-custom-layer/test-model.mlmodel");
+        Assert.Equal("nothing to split: every op is predicted on the CPU; cut where the ANE could run with --by eligibility, or name a cut point with --at OPNAME",
+            Assert.Throws<SplitRefusedException>(() => ModelSplitter.Split(lstsq, dir.File("a"))).Message);
+        var fp32 = Corpus.Path("mlpackage-nonstandard-author/model.mlpackage");
+        Assert.Equal("nothing to split: no op is ANE-eligible (every op is predicted on the GPU); name a cut point with --at OPNAME",
+            Assert.Throws<SplitRefusedException>(() => ModelSplitter.Split(fp32, dir.File("b"), new SplitOptions { By = SplitBoundaries.Eligibility })).Message);
+        Assert.False(Directory.Exists(dir.File("a")));
+        Assert.False(Directory.Exists(dir.File("b")));
+    }
+
+    [CorpusFact]
+    public void Lstsq_model_split_by_eligibility_reports_the_custom_layer_it_cannot_evaluate()
+    {
+        using var dir = new TempDir();
+        var input = Corpus.Path("lstsq-custom-layer/test-model.mlmodel");
+        var result = ModelSplitter.Split(input, dir.File("out"), new SplitOptions { By = SplitBoundaries.Eligibility });
+        Assert.Equal(new[] { "ANE", "CPU" }, result.Parts.Select(p => p.Label));
+        Assert.Equal(new[] { "transpose_0", "b" }, result.Parts[1].Inputs);
+        Assert.Equal("equivalence not checked: not covered: custom (dneprDroid_lstsq)", result.Proof.ToString());
         AssertWellFormed(result, LoadedModel.Read(input), chain: false);
     }
 
@@ -200,6 +252,59 @@ public class SplitTests
     }
 
     [Fact]
+    public void Ml_program_split_by_eligibility_cuts_out_the_fp32_island_without_a_cut_point()
+    {
+        using var dir = new TempDir();
+        var input = BuildProgram(dir);
+        // Placement keeps a program this small on the CPU as a whole; eligibility cuts where the rule verdict changes.
+        Assert.StartsWith("nothing to split: every op is predicted on the CPU",
+            Assert.Throws<SplitRefusedException>(() => ModelSplitter.Split(input, dir.File("placement"))).Message);
+        var result = ModelSplitter.Split(input, dir.File("out"), new SplitOptions { By = SplitBoundaries.Eligibility });
+        Assert.Equal(new[] { "ANE", "CPU", "ANE" }, result.Parts.Select(p => p.Label));
+        Assert.Equal(new[] { "r1" }, result.Parts[1].Inputs);
+        Assert.Equal(new[] { "mh", "r1" }, result.Parts[2].Inputs.Order());
+        Assert.Equal(new[] { "cast", "mul", "cast" }, result.Parts[1].Spec.MlProgram.Functions["main"].BlockSpecializations.Values.Single()
+            .Operations.Where(o => o.Type != "const").Select(o => o.Type));
+        Assert.True(result.Proof.Ran, result.Proof.ToString());
+        Assert.Equal(0, result.Proof.MaxAbsDifference);
+        AssertWellFormed(result, LoadedModel.Read(input));
+    }
+
+    [CorpusFact]
+    public void Corpus_ml_program_at_spec_6_splits_by_eligibility_with_fp16_crossings_carried_as_fp32()
+    {
+        using var dir = new TempDir();
+        var input = Corpus.Path("cifar10-mlpackage/CIFAR10NetMPS_4.mlpackage");
+        // The fp32 image scaling and the final cast are blocked (DTYPE-FP32); the fp16 network between is eligible,
+        // though the cost model keeps this small program on the CPU.
+        Assert.StartsWith("nothing to split: every op is predicted on the CPU",
+            Assert.Throws<SplitRefusedException>(() => ModelSplitter.Split(input, dir.File("placement"))).Message);
+        var result = ModelSplitter.Split(input, dir.File("out"), new SplitOptions { By = SplitBoundaries.Eligibility });
+        Assert.Equal(new[] { "CPU", "ANE", "CPU" }, result.Parts.Select(p => p.Label));
+        Assert.Equal(new[] { "cast_2" }, result.Parts[1].Inputs);
+        Assert.Equal(new[] { "linear_2_cast_fp16" }, result.Parts[2].Inputs);
+
+        // Spec 6 has no FLOAT16 features: the fp16 value crosses as FLOAT32 under its own name, cast on both sides.
+        var crossing = result.Parts[1].Spec.Description.Input.Single().Type.MultiArrayType;
+        Assert.Equal(ArrayFeatureType.Types.ArrayDataType.Float32, crossing.DataType);
+        Assert.Equal(new long[] { 1, 3, 32, 32 }, crossing.Shape);
+        Assert.All(result.Parts, p => Assert.Equal(6, p.Spec.SpecificationVersion));
+        var writer = result.Parts[0].Spec.MlProgram.Functions["main"].BlockSpecializations.Values.Single();
+        Assert.Equal(("cast", "cast_2"), (writer.Operations[^1].Type, writer.Operations[^1].Outputs[0].Name));
+        Assert.Equal("cast_2_fp16", writer.Operations[^1].Inputs["x"].Arguments[0].Name);
+        var reader = result.Parts[1].Spec.MlProgram.Functions["main"].BlockSpecializations.Values.Single();
+        Assert.Equal(("cast", "cast_2_fp16"), (reader.Operations[0].Type, reader.Operations[0].Outputs[0].Name));
+        Assert.Equal(DataType.Float16, reader.Operations[0].Outputs[0].Type.TensorType.DataType);
+        // Only the ANE part holds weights: the three convolution/linear layers' blobs.
+        Assert.Empty(result.Parts[0].Blobs);
+        Assert.NotEmpty(result.Parts[1].Blobs);
+
+        Assert.True(result.Proof.Ran, result.Proof.ToString());
+        Assert.Equal(0, result.Proof.MaxAbsDifference);
+        AssertWellFormed(result, LoadedModel.Read(input));
+    }
+
+    [Fact]
     public void Ml_program_cut_at_a_named_op()
     {
         using var dir = new TempDir();
@@ -240,6 +345,16 @@ public class SplitTests
         Assert.Equal(0, ok.ExitCode);
         Assert.Contains("pipeline: ", ok.Stdout);
         Assert.True(File.Exists(dir.File("out/test-model.pipeline.mlmodel")));
+
+        var nothing = CliRunner.Run("split", Corpus.Path("lstsq-custom-layer/test-model.mlmodel"), "-o", dir.File("n"));
+        Assert.Equal(5, nothing.ExitCode);
+        Assert.Equal("anecompat: split refused: nothing to split: every op is predicted on the CPU; cut where the ANE could run with --by eligibility, or name a cut point with --at OPNAME", nothing.Stderr.Trim());
+        Assert.False(Directory.Exists(dir.File("n")));
+        var both = CliRunner.Run("split", Corpus.Path("lstsq-custom-layer/test-model.mlmodel"), "-o", dir.File("n"), "--by", "placement", "--at", "transpose_0");
+        Assert.Equal(5, both.ExitCode);
+        Assert.Contains("--at and --by cannot be combined", both.Stderr);
+        Assert.NotEqual(0, CliRunner.Run("split", Corpus.Path("lstsq-custom-layer/test-model.mlmodel"), "-o", dir.File("n"), "--by", "weights").ExitCode);
+        Assert.Contains("--by", CliRunner.Run("split", "--help").Stdout);
 
         var refused = CliRunner.Run("split", Corpus.Path("coremltools-add-model-mlmodelc/add_model.mlmodelc"), "-o", dir.File("x"));
         Assert.Equal(5, refused.ExitCode);

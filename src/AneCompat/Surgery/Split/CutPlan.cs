@@ -30,13 +30,11 @@ internal sealed class CutPart
 internal static class CutPlanner
 {
     public static List<CutPart> Plan(IReadOnlyList<CutUnit> units, IReadOnlyList<string> cutAfter,
-        IReadOnlyCollection<string> modelInputs, IReadOnlyList<string> modelOutputs)
+        IReadOnlyCollection<string> modelInputs, IReadOnlyList<string> modelOutputs, SplitBoundaries by = SplitBoundaries.Placement)
     {
         var groups = cutAfter.Count > 0 ? GroupAt(units, cutAfter) : GroupByDevice(units);
         if (groups.Count < 2)
-            throw new SplitRefusedException(cutAfter.Count > 0
-                ? "nothing to split: the cut leaves every op on one side"
-                : $"nothing to split: every op is predicted on one device ({groups.FirstOrDefault().Label ?? "none"}); name a cut point with --at OPNAME");
+            throw new SplitRefusedException(cutAfter.Count > 0 ? "nothing to split: the cut leaves every op on one side" : NothingToSplit(groups, by));
 
         var writer = new Dictionary<string, int>(StringComparer.Ordinal);   // value → part that writes it
         var constWriter = new Dictionary<string, CutUnit>(StringComparer.Ordinal);
@@ -89,6 +87,20 @@ internal static class CutPlanner
         foreach (var part in parts.Where(p => p.Outputs.Count == 0))
             throw new SplitRefusedException($"sub-model {part.Index + 1} ({part.Label}) would have no output that anything uses");
         return parts;
+    }
+
+    /// <summary>Why a split by boundaries found none, and what the user can do instead.</summary>
+    private static string NothingToSplit(List<Group> groups, SplitBoundaries by)
+    {
+        var device = groups.Count == 0 ? null : groups[0].Label;
+        if (device is null) return "nothing to split: the model has no compute op";
+        if (by == SplitBoundaries.Eligibility)
+            return device == "ANE"
+                ? "nothing to split: every op is ANE-eligible; name a cut point with --at OPNAME"
+                : $"nothing to split: no op is ANE-eligible (every op is predicted on the {device}); name a cut point with --at OPNAME";
+        return device == "ANE"
+            ? "nothing to split: every op is predicted on the ANE; name a cut point with --at OPNAME"
+            : $"nothing to split: every op is predicted on the {device}; cut where the ANE could run with --by eligibility, or name a cut point with --at OPNAME";
     }
 
     private static void AddOnce(List<string> list, string name)

@@ -12,7 +12,8 @@ namespace AneCompat.Surgery.Split;
 /// Splits a single-function ML program into consecutive programs with the same opset and specification version.
 /// Ops are copied unchanged and keep their names; a value crossing a cut becomes an output of the writer's
 /// function and an input (same name, same MIL type) of the reader's; const ops are copied into each program that
-/// uses them. fp16 crossings need fp16 multi-array features (spec ≥ 7) and are refused below that. Each
+/// uses them. fp16 crossings are fp16 multi-array features from spec 7; below that they cross as fp32 between a
+/// cast pair (<see cref="Fp16Crossings"/>), as coremltools' bisect_model carries them. Each
 /// sub-program gets its own weight file holding only the blobs it references, at rewritten offsets
 /// (docs/surgery-split.md says why).
 /// </summary>
@@ -56,12 +57,13 @@ internal static class MlProgramSplitter
 
         var description = spec.Description;
         var modelInputs = function.Inputs.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
-        var parts = CutPlanner.Plan(units, options.CutAfter, modelInputs, block.Outputs.ToList());
+        var parts = CutPlanner.Plan(units, options.CutAfter, modelInputs, block.Outputs.ToList(), options.By);
 
         var types = new Dictionary<string, MilValueType>(StringComparer.Ordinal);
         foreach (var i in function.Inputs) types[i.Name] = i.Type;
         foreach (var op in block.Operations) foreach (var o in op.Outputs) types[o.Name] = o.Type;
 
+        var fp16 = new Fp16Crossings(parts.SelectMany(p => p.Inputs).Where(n => !modelInputs.Contains(n)), types, spec.SpecificationVersion);
         var result = new List<SubModel>();
         foreach (var part in parts)
         {
@@ -69,8 +71,10 @@ internal static class MlProgramSplitter
             f.Attributes.Add(function.Attributes);
             var b = new Block();
             b.Attributes.Add(block.Attributes);
-            foreach (var name in part.Inputs) f.Inputs.Add(new NamedValueType { Name = name, Type = types[name].Clone() });
+            foreach (var name in part.Inputs) f.Inputs.Add(new NamedValueType { Name = name, Type = fp16.FeatureType(name, types[name]).Clone() });
             var operations = part.Units.Select(i => block.Operations[i].Clone()).ToList();
+            foreach (var name in part.Outputs.Where(fp16.Carries)) fp16.Write(operations, name, types[name]);
+            foreach (var name in part.Inputs.Where(fp16.Carries)) fp16.Read(operations, name, types[name]);
             var blobs = RewriteBlobs(operations, model.ModelPathRoot);
             b.Operations.AddRange(operations);
             b.Outputs.AddRange(part.Outputs);
@@ -83,10 +87,10 @@ internal static class MlProgramSplitter
             if (description.Metadata is not null) sub.Description.Metadata = description.Metadata.Clone();
             foreach (var name in part.Inputs)
                 sub.Description.Input.Add(modelInputs.Contains(name) && FeatureDescriptions.Original(description, name) is { } orig
-                    ? orig : Describe(name, types[name], spec.SpecificationVersion));
+                    ? orig : Describe(name, fp16.FeatureType(name, types[name]), spec.SpecificationVersion));
             foreach (var name in part.Outputs)
                 sub.Description.Output.Add(description.Output.FirstOrDefault(o => o.Name == name)?.Clone()
-                    ?? Describe(name, types[name], spec.SpecificationVersion));
+                    ?? Describe(name, fp16.FeatureType(name, types[name]), spec.SpecificationVersion));
             result.Add(new SubModel(part.Index, part.Label, sub, part.Inputs, part.Outputs, blobs));
         }
         return result;
@@ -124,7 +128,6 @@ internal static class MlProgramSplitter
             DataType.Float64 => ArrayFeatureType.Types.ArrayDataType.Double,
             DataType.Int32 => ArrayFeatureType.Types.ArrayDataType.Int32,
             DataType.Float16 when specVersion >= 7 => ArrayFeatureType.Types.ArrayDataType.Float16,
-            DataType.Float16 => throw new SplitRefusedException($"'{name}' crosses the cut as fp16, which needs spec ≥ 7 for a model feature (this model is spec {specVersion})"),
             var other => throw new SplitRefusedException($"'{name}' crosses the cut as {other}, which a model feature cannot be"),
         };
         return FeatureDescriptions.MultiArray(name, shape.Select(d => (long)d), dataType);

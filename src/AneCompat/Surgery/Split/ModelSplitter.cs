@@ -36,7 +36,7 @@ public static class ModelSplitter
         var chip = options.Target is null ? ChipProfiles.Default
             : ChipProfiles.Find(options.Target) ?? throw new SplitRefusedException($"unknown target '{options.Target}'");
         var plan = Planner.Predict(RuleEngine.Default.Evaluate(graph, chip), options.ComputeUnits);
-        var placement = new PlacementLookup(graph, plan);
+        var placement = new PlacementLookup(graph, plan, options.By);
         var loaded = LoadedModel.Read(input);
         var parts = root.Family == ModelFamily.MlProgram
             ? MlProgramSplitter.Split(loaded, placement, options)
@@ -127,30 +127,42 @@ public static class ModelSplitter
                 foreach (var op in block.Operations) Walk(op);
     }
 
-    /// <summary>Runs the original and the pipeline on the same seeded random inputs and compares every original output.</summary>
+    /// <summary>Runs the original and the pipeline on the same seeded random inputs and compares every original output.
+    /// An op the evaluator does not cover, or a failure evaluating the original itself, leaves the check not run
+    /// (with the reason); a failure evaluating the pipeline where the original evaluated is a failed check.</summary>
     public static SplitProof Prove(LoadedModel original, LoadedModel pipeline, SplitOptions options)
     {
         var evaluator = new ModelEvaluator(options.Evaluation);
         double worst = 0;
-        try
+        for (var seed = 1; seed <= options.ProofSeeds; seed++)
         {
-            for (var seed = 1; seed <= options.ProofSeeds; seed++)
+            IReadOnlyDictionary<string, Evaluation.Tensor> inputs, expected, actual;
+            try
             {
-                var inputs = RandomInputs.For(original.Spec.Description, seed);
-                var expected = evaluator.Evaluate(original, inputs);
-                var actual = evaluator.Evaluate(pipeline, inputs);
-                foreach (var output in original.Spec.Description.Output)
-                {
-                    if (!expected.TryGetValue(output.Name, out var e)) continue;
-                    if (!actual.TryGetValue(output.Name, out var a)) return new SplitProof(seed, null, double.PositiveInfinity);
-                    var d = TensorMath.MaxAbsDifference(e, a);
-                    worst = double.IsNaN(d) ? double.PositiveInfinity : Math.Max(worst, d);
-                }
+                inputs = RandomInputs.For(original.Spec.Description, seed);
+                expected = evaluator.Evaluate(original, inputs);
             }
-        }
-        catch (NotCoveredException e)
-        {
-            return new SplitProof(0, e.Message, 0);
+            catch (NotCoveredException e) { return new SplitProof(0, e.Message, 0); }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return new SplitProof(0, $"evaluating the original failed: {e.Message.Split('\n', 2)[0]}", 0);
+            }
+            try
+            {
+                actual = evaluator.Evaluate(pipeline, inputs);
+            }
+            catch (NotCoveredException e) { return new SplitProof(0, e.Message, 0); }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw new SplitRefusedException($"the chained sub-models fail where the original evaluates ({e.Message.Split('\n', 2)[0]}); nothing written");
+            }
+            foreach (var output in original.Spec.Description.Output)
+            {
+                if (!expected.TryGetValue(output.Name, out var e)) continue;
+                if (!actual.TryGetValue(output.Name, out var a)) return new SplitProof(seed, null, double.PositiveInfinity);
+                var d = TensorMath.MaxAbsDifference(e, a);
+                worst = double.IsNaN(d) ? double.PositiveInfinity : Math.Max(worst, d);
+            }
         }
         return new SplitProof(options.ProofSeeds, null, worst);
     }

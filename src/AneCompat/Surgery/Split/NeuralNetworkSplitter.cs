@@ -41,7 +41,7 @@ internal static class NeuralNetworkSplitter
 
         var description = spec.Description;
         var inputs = description.Input.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
-        var parts = CutPlanner.Plan(units, options.CutAfter, inputs, description.Output.Select(o => o.Name).ToList());
+        var parts = CutPlanner.Plan(units, options.CutAfter, inputs, description.Output.Select(o => o.Name).ToList(), options.By);
         var shapes = new BoundaryShapes(model, body.Mapping, placement, options);
 
         var result = new List<SubModel>();
@@ -187,7 +187,7 @@ internal static class NeuralNetworkSplitter
                         _measured[f.Name] = NeuralNetworkShapes.ToInternal(f, inputs[f.Name], mapping, pre);
                     new NeuralNetworkEvaluator(options.Evaluation).Run(layers, _measured);
                 }
-                catch (Exception e) when (e is NotCoveredException or ArgumentException)
+                catch (Exception e) when (e is not OutOfMemoryException)
                 {
                     // Keep whatever was computed before the evaluator stopped.
                 }

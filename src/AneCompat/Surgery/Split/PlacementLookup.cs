@@ -3,14 +3,17 @@ using AneCompat.Planning;
 
 namespace AneCompat.Surgery.Split;
 
-/// <summary>Reads the planner's prediction per top-level op of the model's one function.</summary>
+/// <summary>Reads the planner's prediction per top-level op of the model's one function: its predicted device, or
+/// (<see cref="SplitBoundaries.Eligibility"/>) the ANE for every ANE-eligible op whatever the cost model decided.</summary>
 internal sealed class PlacementLookup
 {
     private readonly Dictionary<Op, PlannedOp> _planned;
+    private readonly SplitBoundaries _by;
     public GraphFunction Function { get; }
 
-    public PlacementLookup(ModelGraph graph, Plan plan)
+    public PlacementLookup(ModelGraph graph, Plan plan, SplitBoundaries by = SplitBoundaries.Placement)
     {
+        _by = by;
         if (graph.Root.Functions.Count != 1)
             throw new SplitRefusedException($"the model has {graph.Root.Functions.Count} functions; only single-function models can be split");
         Function = graph.Root.Functions[0];
@@ -23,13 +26,21 @@ internal sealed class PlacementLookup
     public Device? DeviceOf(Op op)
     {
         var devices = new List<Device>();
-        if (_planned.TryGetValue(op, out var p) && p.Role == OpRole.Compute && p.Device is { } d) devices.Add(d);
+        if (_planned.TryGetValue(op, out var p) && Cut(p) is { } d) devices.Add(d);
         foreach (var b in op.Blocks)
             foreach (var inner in b.AllOps())
-                if (_planned.TryGetValue(inner, out var q) && q.Role == OpRole.Compute && q.Device is { } e) devices.Add(e);
+                if (_planned.TryGetValue(inner, out var q) && Cut(q) is { } e) devices.Add(e);
         if (devices.Count == 0) return _planned.TryGetValue(op, out var h) && h.Role == OpRole.Host ? Device.Cpu : null;
         if (devices.All(x => x == Device.Ane)) return Device.Ane;
         return devices.Contains(Device.Cpu) ? Device.Cpu : Device.Gpu;
+    }
+
+    /// <summary>The device a compute op is cut for: its predicted one, or under eligibility the ANE when no rule
+    /// blocks it (a blocked op is never predicted on the ANE, so its predicted device stands).</summary>
+    private Device? Cut(PlannedOp p)
+    {
+        if (p.Role != OpRole.Compute) return null;
+        return _by == SplitBoundaries.Eligibility && p.Eligible ? Device.Ane : p.Device;
     }
 
     /// <summary>Names of ops inside nested blocks (which a cut may not name).</summary>
