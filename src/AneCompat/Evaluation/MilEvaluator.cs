@@ -29,7 +29,7 @@ public sealed class MilEvaluator
         "reduce_sum", "reduce_mean", "reduce_max", "select",
     };
 
-    /// <summary>Runs the operations of <paramref name="block"/> in order, adding each output to <paramref name="values"/>.</summary>
+    /// <summary>Runs <paramref name="operations"/> in order, adding each output to <paramref name="values"/>.</summary>
     public void Run(IEnumerable<Operation> operations, IDictionary<string, object> values)
     {
         foreach (var op in operations)

@@ -82,10 +82,10 @@ public sealed record Segment(
 }
 
 /// <summary>A share of work: ops and FLOPs. Null fractions mean there was nothing to divide.</summary>
-/// <param name="FlopsFraction">Over ops whose FLOPs are known.</param>
 public sealed record Share(int Ops, int OfOps, long Flops, long OfFlops)
 {
     public double? OpsFraction => OfOps == 0 ? null : (double)Ops / OfOps;
+    /// <summary>Over ops whose FLOPs are known.</summary>
     public double? FlopsFraction => OfFlops == 0 ? null : (double)Flops / OfFlops;
 }
 
