@@ -14,13 +14,13 @@ namespace AneCompat.Planning;
 /// one of its findings, or a model-level finding about the model or pipeline member containing it, blocks the ANE
 /// (op→CPU, op→GPU, model→CPU/GPU, compile-fail, host). A classical member's finding never blocks another member.</item>
 /// <item>Compute units (CU-CONFIG): <c>cpu-only</c> puts everything on the CPU. <c>cpu-and-gpu</c> puts ANE-eligible
-/// and op→GPU ops on the GPU and the rest on the CPU (GPU support itself is not modelled). <c>cpu-and-ne</c> and
+/// ops, op→GPU ops and ops barred from the ANE only by precision (fp32, which bars only the ANE) on the GPU and the
+/// rest on the CPU (GPU support itself is not modelled further). <c>cpu-and-ne</c> and
 /// <c>all</c> put eligible ops on the ANE; an ineligible op goes to the GPU only under <c>all</c> and only when one
 /// of its findings says op→GPU, otherwise to the CPU.</item>
-/// <item>COST-MIN-WORK: within each function, every maximal run of consecutive ANE ops (folded and host ops do not
-/// break a run) whose FLOPs are all known and sum to less than <see cref="PlacementHeuristics.TinyWorkFlops"/> moves
-/// to the CPU. This covers a whole tiny function as well as a tiny island between CPU work. Individual tiny ops
-/// inside a larger ANE run stay there (moving them would add two boundaries). Eligibility is unchanged.</item>
+/// <item>COST-MIN-WORK (<see cref="PlacementSteps"/>): within each function, every maximal run of consecutive ANE ops
+/// whose CPU time is known and below the ANE's dispatch overhead plus boundary copies moves to the CPU. This covers a
+/// whole tiny function as well as a tiny island between CPU work. Eligibility is unchanged.</item>
 /// <item>PART-ANE-GPU (<c>all</c> only): within a function, the first time a GPU op follows an ANE op the plan
 /// stays on the GPU: every later op of that function that would run on the ANE runs on the GPU instead, so ANE→GPU
 /// happens at most once per function. Ops sent to the CPU by their findings stay on the CPU (GPU↔CPU switches are
@@ -414,6 +414,14 @@ public static class Planner
             return item;
         }
 
+        /// <summary>
+        /// Every finding that keeps this op off the ANE is a precision rule that bars only the ANE (fp32 work): the GPU
+        /// runs it (<see cref="PlacementCostModel.GpuCapableBlockers"/>).
+        /// </summary>
+        private bool OnlyPrecisionBlocksAne() =>
+            Blocker is not null && Findings.Where(f => f.BlocksAne).All(f => PlacementCostModel.GpuCapableBlockers.Contains(f.RuleId))
+            && PlacementCostModel.GpuCapableBlockers.Contains(Blocker.RuleId);
+
         private void PlaceCompute(Finding? blocker, bool wantsGpu, ComputeUnits units)
         {
             var why = blocker is null ? null
@@ -425,7 +433,8 @@ public static class Planner
                     Place(Planning.Device.Cpu, "compute units cpu-only", "CU-CONFIG");
                     break;
                 case ComputeUnits.CpuAndGpu:
-                    if (Eligible || wantsGpu) Place(Planning.Device.Gpu, "compute units cpu-and-gpu: no ANE; the GPU takes the network", "CU-CONFIG");
+                    if (Eligible || wantsGpu || OnlyPrecisionBlocksAne())
+                        Place(Planning.Device.Gpu, "compute units cpu-and-gpu: no ANE; the GPU takes the network", "CU-CONFIG");
                     else Place(Planning.Device.Cpu, $"compute units cpu-and-gpu; {why}", blocker!.RuleId);
                     break;
                 default:

@@ -28,7 +28,7 @@ public enum CostShape
 
 /// <summary>
 /// An op kind's cost formula: FLOPs from shapes and attributes only (weights are never read). Bytes read and written
-/// and constant-weight bytes come with it in <see cref="Estimate"/>. A multiply-add counts 2; factors are rough
+/// and constant-weight bytes come with it in the planner's per-op cost. A multiply-add counts 2; factors are rough
 /// per-element operation counts (transcendental activations a few each).
 /// </summary>
 public sealed record CostFormula(CostShape Shape, double Factor)

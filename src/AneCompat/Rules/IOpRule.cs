@@ -4,7 +4,7 @@ namespace AneCompat.Rules;
 
 /// <summary>
 /// A check on single ops (Roslyn-style): it names the op kinds it cares about and the engine calls it only for
-/// those. Each check lives in its own file under Rules/Checks and reports through <see cref="OpContext.Report"/>,
+/// those. Each check lives in its own file under Rules/Checks and reports through <c>OpContext.Report</c>,
 /// so its metadata (effect, confidence, sources, fix) comes from the catalog.
 /// </summary>
 public interface IOpRule

@@ -28,7 +28,7 @@ public sealed class ModelContext
     /// <summary>Node label for messages: "model" for the root, else "pipeline member models[1] (name)".</summary>
     public string Label => IsRoot ? "model" : $"pipeline member {Node.Path}" + (Node.Name is null ? "" : $" ({Node.Name})");
 
-    /// <summary>A model-level finding about this node, with the catalog's metadata for <paramref name="ruleId"/>.</summary>
+    /// <summary>A model-level finding about this node, with the catalog's metadata for <paramref name="rule"/>.</summary>
     public Finding Report(RuleDescriptor rule, string message, Effect? effect = null, Confidence? confidence = null) =>
         new(rule.Id, null, effect ?? rule.Effect, confidence ?? rule.Confidence, rule.Sources, message, rule.Fix)
         {

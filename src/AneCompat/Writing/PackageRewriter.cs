@@ -4,7 +4,7 @@ namespace AneCompat.Writing;
 
 /// <summary>
 /// Writes a new .mlpackage beside nothing of the input: every file of the input package (Manifest.json, weights/,
-/// anything else) is copied as it is, except the root model specification, which <paramref name="writeSpec"/>
+/// anything else) is copied as it is, except the root model specification, which the <c>writeSpec</c> callback
 /// writes at the same relative path — so the manifest, which names that path, needs no change. The folder is built
 /// under a temporary name and renamed into place, so a crash leaves no partial package.
 /// </summary>

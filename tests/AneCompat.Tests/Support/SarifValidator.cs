@@ -27,7 +27,7 @@ public static class SarifValidator
         var problems = new List<string>();
         var result = Schema.Value.Evaluate(log, new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true });
         if (!result.IsValid)
-            foreach (var d in result.Details.Where(d => d.Errors is { Count: > 0 }))
+            foreach (var d in (result.Details ?? []).Where(d => d.Errors is { Count: > 0 }))
                 foreach (var e in d.Errors!)
                     problems.Add($"schema: {d.InstanceLocation} ({d.EvaluationPath}): {e.Key}: {e.Value}");
         if (!result.IsValid && problems.Count == 0) problems.Add("schema: invalid");

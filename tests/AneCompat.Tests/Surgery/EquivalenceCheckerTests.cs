@@ -97,7 +97,7 @@ public class EquivalenceCheckerTests
         var result = EquivalenceChecker.Check(new EquivalenceCase([Conv(Floats(Weights))], [broken], ["y"], Shapes));
         Assert.False(result.Passed);
         Assert.Equal("evaluating the replacement's layer 'bad_pool' (pooling) failed: DivideByZeroException: Attempted to divide by zero.", result.Problem);
-        Assert.DoesNotContain('\n', result.Problem);
+        Assert.DoesNotContain('\n', result.Problem!);
     }
 
     [Fact]
