@@ -5,10 +5,9 @@
 //                                  [--bound-ms N] [--screenshot FILE.png]
 // Dashboard: node check-graph.mjs FOLDER.html --dashboard EXPECTED.tsv [--screenshot FILE.png]
 //            (EXPECTED.tsv: one "status<TAB>relative path" line per model, from the text output)
-import { chromium } from 'playwright-core';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { withOfflinePage } from './offline-chromium.mjs';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 // The device colours the report promises (its legend): ANE green, CPU blue, GPU orange, folded grey.
@@ -28,36 +27,13 @@ if (!file || (!opt('--json') && !opt('--dashboard'))) {
 
 const problems = [];
 const facts = [];
-const userDataDir = mkdtempSync(join(tmpdir(), 'anecompat-chromium-'));
-let context;
-try {
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1500, height: 1000 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const page = context.pages()[0] ?? await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await page.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
-    problems.push(`network request: ${url}`);
-    return route.abort();
-  });
+await withOfflinePage(problems, { width: 1500, height: 1000 }, async (page) => {
 
   if (opt('--dashboard')) await checkDashboard(page);
   else await checkReport(page);
 
   if (opt('--screenshot')) await page.screenshot({ path: opt('--screenshot'), fullPage: false });
-} catch (e) {
-  problems.push(`failure: ${e.stack || e.message}`);
-} finally {
-  if (context) await context.close();
-  rmSync(userDataDir, { recursive: true, force: true });
-}
+});
 if (problems.length > 0) {
   for (const p of problems) console.error(p);
   process.exit(1);

@@ -1,10 +1,8 @@
 // Loads an ANECompat HTML report in Debian's headless chromium (through playwright-core) and checks that it works:
 // no console errors, no network requests, every segment drawn, and clicking an op shows its findings.
 // Usage: node check-report.mjs REPORT.html --segments N --op INDEX --finding RULE_ID
-import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { withOfflinePage } from './offline-chromium.mjs';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const args = process.argv.slice(2);
@@ -19,24 +17,7 @@ if (!file || Number.isNaN(expectedSegments) || Number.isNaN(opIndex) || !ruleId)
 }
 
 const problems = [];
-const userDataDir = mkdtempSync(join(tmpdir(), 'anecompat-chromium-'));
-let context;
-try {
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const page = context.pages()[0] ?? await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await page.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
-    problems.push(`network request: ${url}`);
-    return route.abort();
-  });
+await withOfflinePage(problems, null, async (page) => {
 
   const started = Date.now();
   await page.goto(pathToFileURL(resolve(file)).href, { waitUntil: 'load' });
@@ -74,12 +55,7 @@ try {
   if ((await finding.count()) !== 1 || !(await finding.isVisible())) problems.push(`finding ${ruleId} not shown for op ${opIndex}`);
 
   if (problems.length === 0) console.log(`OK ${count} segments, ${total} ops, ${rows} rows in the DOM, loaded in ${loadMs} ms`);
-} catch (e) {
-  problems.push(`failure: ${e.message}`);
-} finally {
-  if (context) await context.close();
-  rmSync(userDataDir, { recursive: true, force: true });
-}
+});
 if (problems.length > 0) {
   for (const p of problems) console.error(p);
   process.exit(1);
