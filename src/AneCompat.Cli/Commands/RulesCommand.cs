@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using AneCompat.Reporting;
 using AneCompat.Rules;
 using AneCompat.Rules.Catalog;
 
@@ -55,10 +56,10 @@ public static class RulesCommand
                 w.WriteString("effectText", r.EffectText);
                 w.WriteString("confidence", r.ConfidenceText);
                 w.WriteString("chips", r.Chips);
-                Strings(w, "sources", r.Sources);
+                w.WriteStrings("sources", r.Sources);
                 w.WriteString("fix", r.Fix);
                 w.WriteString("fixSafety", r.FixSafety);
-                Strings(w, "evaluation", r.Evaluation.Select(e => e.ToString().ToLowerInvariant()));
+                w.WriteStrings("evaluation", r.Evaluation.Select(e => e.ToString().ToLowerInvariant()));
                 w.WriteBoolean("internal", r.Internal);
                 w.WriteEndObject();
             }
@@ -73,7 +74,7 @@ public static class RulesCommand
                 w.WriteString("type", t.Type);
                 w.WriteString("family", t.Family);
                 w.WriteString("status", t.Status);
-                Strings(w, "rules", t.Rules);
+                w.WriteStrings("rules", t.Rules);
                 w.WriteString("confidence", t.Confidence.Label());
                 w.WriteString("notes", t.Notes);
                 w.WriteEndObject();
@@ -97,18 +98,11 @@ public static class RulesCommand
             w.WriteString("kind", o.Kind);
             w.WriteString("status", o.StatusCode);
             w.WriteString("confidence", o.ConfidenceText);
-            Strings(w, "rules", o.Rules);
+            w.WriteStrings("rules", o.Rules);
             w.WriteString("notes", o.Notes);
-            Strings(w, "evidence", o.Evidence);
+            w.WriteStrings("evidence", o.Evidence);
             w.WriteEndObject();
         }
-        w.WriteEndArray();
-    }
-
-    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
-    {
-        w.WriteStartArray(name);
-        foreach (var v in values) w.WriteStringValue(v);
         w.WriteEndArray();
     }
 }

@@ -98,12 +98,8 @@ public static class DiffWriters
         Moves(w, "movedOntoAne", d.MovedOntoAne);
         Findings(w, "newFindings", d.NewFindings);
         Findings(w, "goneFindings", d.GoneFindings);
-        w.WriteStartArray("addedOps");
-        foreach (var o in d.AddedOps) w.WriteStringValue(o);
-        w.WriteEndArray();
-        w.WriteStartArray("removedOps");
-        foreach (var o in d.RemovedOps) w.WriteStringValue(o);
-        w.WriteEndArray();
+        w.WriteStrings("addedOps", d.AddedOps);
+        w.WriteStrings("removedOps", d.RemovedOps);
         w.WriteEndObject();
     }
 

@@ -45,9 +45,7 @@ public static class GraphJsonWriter
         WriteFeatures(j, "inputs", node.Interface.Inputs);
         WriteFeatures(j, "outputs", node.Interface.Outputs);
         WriteFeatures(j, "states", node.Interface.States);
-        j.WriteStartArray("functions");
-        foreach (var f in node.Functions) j.WriteStringValue(node.FunctionPrefix + f.Name);
-        j.WriteEndArray();
+        j.WriteStrings("functions", node.Functions.Select(f => node.FunctionPrefix + f.Name));
         if (node.Properties.Count > 0)
         {
             j.WriteStartObject("properties");

@@ -109,7 +109,7 @@ public static class JsonReportWriter
         w.WriteNumber("code", (int)r.Status);
         w.WriteString("name", r.Status.ToName());
         w.WriteEndObject();
-        WriteNullableString(w, "statusReason", r.StatusReason);
+        w.WriteStringOrNull("statusReason", r.StatusReason);
         WriteShare(w, "eligibility", r.Eligibility);
         WriteShare(w, "placement", r.Placement);
 
@@ -169,14 +169,12 @@ public static class JsonReportWriter
             foreach (var i in rule.OpIndices) w.WriteNumberValue(i);
             w.WriteEndArray();
             w.WriteString("message", rule.Message);
-            WriteNullableString(w, "fix", rule.Fix);
+            w.WriteStringOrNull("fix", rule.Fix);
             w.WriteEndObject();
         }
         w.WriteEndArray();
 
-        w.WriteStartArray("notes");
-        foreach (var n in r.Notes) w.WriteStringValue(n);
-        w.WriteEndArray();
+        w.WriteStrings("notes", r.Notes);
 
         ReadWarningJson.Write(w, r.Warnings);
         if (targets is not null) WriteTargets(w, targets);
@@ -198,12 +196,8 @@ public static class JsonReportWriter
             w.WriteEndObject();
             WriteShare(w, "eligibility", r.Eligibility);
             WriteShare(w, "placement", r.Placement);
-            w.WriteStartArray("rules");
-            foreach (var id in row.Rules) w.WriteStringValue(id);
-            w.WriteEndArray();
-            w.WriteStartArray("differingRules");
-            foreach (var id in row.DifferingRules) w.WriteStringValue(id);
-            w.WriteEndArray();
+            w.WriteStrings("rules", row.Rules);
+            w.WriteStrings("differingRules", row.DifferingRules);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -232,10 +226,10 @@ public static class JsonReportWriter
         w.WriteStartObject(name);
         w.WriteNumber("ops", s.Ops);
         w.WriteNumber("ofOps", s.OfOps);
-        WriteNullableNumber(w, "opsFraction", s.OpsFraction is double f ? Math.Round(f, 6) : null);
+        w.WriteNumberOrNull("opsFraction", s.OpsFraction is double f ? Math.Round(f, 6) : null);
         w.WriteNumber("flops", s.Flops);
         w.WriteNumber("ofFlops", s.OfFlops);
-        WriteNullableNumber(w, "flopsFraction", s.FlopsFraction is double g ? Math.Round(g, 6) : null);
+        w.WriteNumberOrNull("flopsFraction", s.FlopsFraction is double g ? Math.Round(g, 6) : null);
         w.WriteEndObject();
     }
 
@@ -245,18 +239,18 @@ public static class JsonReportWriter
         w.WriteNumber("index", s.Index);
         w.WriteString("device", s.Device.ToName());
         w.WriteString("function", s.Function);
-        WriteNullableString(w, "member", s.Member);
-        WriteNullableNumber(w, "firstOp", s.FirstOp);
-        WriteNullableNumber(w, "lastOp", s.LastOp);
+        w.WriteStringOrNull("member", s.Member);
+        w.WriteNumberOrNull("firstOp", s.FirstOp);
+        w.WriteNumberOrNull("lastOp", s.LastOp);
         w.WriteNumber("opCount", s.OpCount);
-        WriteNullableNumber(w, "flops", s.Flops);
+        w.WriteNumberOrNull("flops", s.Flops);
         w.WriteStartArray("inputs");
         foreach (var t in s.Inputs)
         {
             w.WriteStartObject();
             w.WriteString("name", t.Name);
             w.WriteNumber("fromSegment", t.FromSegment);
-            WriteNullableNumber(w, "bytes", t.Bytes);
+            w.WriteNumberOrNull("bytes", t.Bytes);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -271,36 +265,34 @@ public static class JsonReportWriter
         w.WriteNumber("index", o.Index);
         w.WriteString("kind", o.Kind);
         w.WriteString("source", o.Source);
-        WriteNullableString(w, "name", o.Name);
+        w.WriteStringOrNull("name", o.Name);
         w.WriteString("function", o.Function);
-        w.WriteStartArray("outputs");
-        foreach (var s in o.Outputs) w.WriteStringValue(s);
-        w.WriteEndArray();
+        w.WriteStrings("outputs", o.Outputs);
         w.WriteStartArray("inputs");
         foreach (var i in o.Inputs)
         {
             w.WriteStartObject();
             w.WriteString("name", i.Name);
             w.WriteString("type", i.Type);
-            WriteNullableNumber(w, "from", i.From);
+            w.WriteNumberOrNull("from", i.From);
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        WriteNullableNumber(w, "parent", o.Parent);
+        w.WriteNumberOrNull("parent", o.Parent);
         OpOriginJson.Write(w, o.Origin, o.SourceLine);
         w.WriteString("role", o.Role.ToName());
         w.WriteBoolean("eligible", o.Eligible);
         if (o.Device is { } d) w.WriteString("device", d.ToName()); else w.WriteNull("device");
         w.WriteString("reason", o.Reason);
-        WriteNullableString(w, "reasonRule", o.ReasonRule);
-        WriteNullableNumber(w, "segment", o.Segment);
+        w.WriteStringOrNull("reasonRule", o.ReasonRule);
+        w.WriteNumberOrNull("segment", o.Segment);
         w.WriteStartObject("cost");
-        WriteNullableNumber(w, "flops", o.Cost.Flops);
+        w.WriteNumberOrNull("flops", o.Cost.Flops);
         w.WriteNumber("weightBytes", o.Cost.WeightBytes);
-        WriteNullableNumber(w, "activationBytes", o.Cost.ActivationBytes);
+        w.WriteNumberOrNull("activationBytes", o.Cost.ActivationBytes);
         w.WriteEndObject();
-        WriteNullableNumber(w, "placementRegion", region);
-        WriteNullableString(w, "placementConfidence", o.Region is { } g ? PlacementRegionJson.ConfidenceName(g.Confidence) : null);
+        w.WriteNumberOrNull("placementRegion", region);
+        w.WriteStringOrNull("placementConfidence", o.Region is { } g ? PlacementRegionJson.ConfidenceName(g.Confidence) : null);
         w.WriteStartArray("findings");
         foreach (var f in o.Findings) WriteFinding(w, f);
         w.WriteEndArray();
@@ -311,30 +303,14 @@ public static class JsonReportWriter
     {
         w.WriteStartObject();
         w.WriteString("ruleId", f.RuleId);
-        WriteNullableNumber(w, "opIndex", f.OpIndex);
+        w.WriteNumberOrNull("opIndex", f.OpIndex);
         w.WriteString("effect", ReportNames.EffectName(f.Effect));
         w.WriteBoolean("blocksAne", f.BlocksAne);
         w.WriteString("confidence", f.Confidence.Label());
-        w.WriteStartArray("sources");
-        foreach (var s in f.Sources) w.WriteStringValue(s);
-        w.WriteEndArray();
+        w.WriteStrings("sources", f.Sources);
         w.WriteString("message", f.Message);
-        WriteNullableString(w, "fix", f.Fix);
+        w.WriteStringOrNull("fix", f.Fix);
         w.WriteEndObject();
     }
 
-    private static void WriteNullableString(Utf8JsonWriter w, string name, string? value)
-    {
-        if (value is null) w.WriteNull(name); else w.WriteString(name, value);
-    }
-
-    private static void WriteNullableNumber(Utf8JsonWriter w, string name, long? value)
-    {
-        if (value is null) w.WriteNull(name); else w.WriteNumber(name, value.Value);
-    }
-
-    private static void WriteNullableNumber(Utf8JsonWriter w, string name, double? value)
-    {
-        if (value is null) w.WriteNull(name); else JsonNumbers.Write(w, name, value.Value);
-    }
 }

@@ -22,9 +22,9 @@ internal static class OpOriginJson
         }
         w.WriteEndArray();
         if (origin.Index >= 0) w.WriteNumber("index", origin.Index); else w.WriteNull("index");
-        if (origin.Name is null) w.WriteNull("name"); else w.WriteString("name", origin.Name);
+        w.WriteStringOrNull("name", origin.Name);
         if (origin.Format == OpSourceFormat.Unknown) w.WriteNull("locator"); else w.WriteString("locator", origin.ToString());
-        if (line is { } l) w.WriteNumber("line", l); else w.WriteNull("line");
+        w.WriteNumberOrNull("line", line);
         w.WriteEndObject();
     }
 

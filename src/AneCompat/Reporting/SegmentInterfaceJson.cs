@@ -26,8 +26,8 @@ internal static class SegmentInterfaceJson
             if (t.Element == ElementType.Unknown) w.WriteNull("dtype"); else w.WriteString("dtype", t.Element.ToMilName());
             WriteShape(w, t.Shape);
             w.WriteString("type", t.Type.ToString());
-            if (t.Bytes is { } b) w.WriteNumber("bytes", b); else w.WriteNull("bytes");
-            if (t.FromSegment is { } f) w.WriteNumber("fromSegment", f); else w.WriteNull("fromSegment");
+            w.WriteNumberOrNull("bytes", t.Bytes);
+            w.WriteNumberOrNull("fromSegment", t.FromSegment);
             w.WriteEndObject();
         }
         w.WriteEndArray();

@@ -62,9 +62,9 @@ public static class PlanComparisonWriter
         w.WriteString("computeUnits", r.ComputeUnits.ToName());
         w.WriteEndObject();
         w.WriteStartObject("coreMl");
-        Nullable(w, "computeUnits", c.Plan.ComputeUnits);
-        Nullable(w, "os", c.Plan.Os);
-        Nullable(w, "chip", c.Plan.Chip);
+        w.WriteStringOrNull("computeUnits", c.Plan.ComputeUnits);
+        w.WriteStringOrNull("os", c.Plan.Os);
+        w.WriteStringOrNull("chip", c.Plan.Chip);
         w.WriteEndObject();
         w.WriteNumber("planOps", c.Ops.Count);
         w.WriteNumber("matched", c.Ops.Count - c.Unmatched);
@@ -78,23 +78,21 @@ public static class PlanComparisonWriter
             w.WriteStartObject();
             w.WriteNumber("position", o.Observed.Position);
             w.WriteString("planType", o.Observed.Type);
-            Nullable(w, "planName", o.Observed.Name);
-            Nullable(w, "preferred", o.Observed.Preferred?.ToName());
-            w.WriteStartArray("supported");
-            foreach (var s in o.Observed.Supported) w.WriteStringValue(s.ToName());
-            w.WriteEndArray();
+            w.WriteStringOrNull("planName", o.Observed.Name);
+            w.WriteStringOrNull("preferred", o.Observed.Preferred?.ToName());
+            w.WriteStrings("supported", o.Observed.Supported.Select(s => s.ToName()));
             if (o.Observed.Cost is double cost) w.WriteNumber("cost", cost); else w.WriteNull("cost");
             if (o.Ours is { } ours)
             {
                 w.WriteStartObject("ours");
                 w.WriteNumber("index", ours.Index);
                 w.WriteString("kind", ours.Kind);
-                Nullable(w, "name", ours.Name);
+                w.WriteStringOrNull("name", ours.Name);
                 w.WriteString("role", ours.Role.ToName());
-                Nullable(w, "device", ours.Device?.ToName());
+                w.WriteStringOrNull("device", ours.Device?.ToName());
                 w.WriteBoolean("eligible", ours.Eligible);
                 w.WriteString("reason", ours.Reason);
-                Nullable(w, "reasonRule", ours.ReasonRule);
+                w.WriteStringOrNull("reasonRule", ours.ReasonRule);
                 if (ours.Region is { } g)
                 {
                     if (g.CpuUs is double cpu) w.WriteNumber("cpuMs", Math.Round(cpu / 1000, 4)); else w.WriteNull("cpuMs");
@@ -105,14 +103,12 @@ public static class PlanComparisonWriter
                 w.WriteEndObject();
             }
             else w.WriteNull("ours");
-            NullableBool(w, "placementAgrees", o.PlacementAgrees);
-            NullableBool(w, "eligibilityAgrees", o.EligibilityAgrees);
+            w.WriteBooleanOrNull("placementAgrees", o.PlacementAgrees);
+            w.WriteBooleanOrNull("eligibilityAgrees", o.EligibilityAgrees);
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        w.WriteStartArray("disagreements");
-        foreach (var d in c.Disagreements) w.WriteStringValue(Describe(d));
-        w.WriteEndArray();
+        w.WriteStrings("disagreements", c.Disagreements.Select(d => Describe(d)));
         w.WriteEndObject();
     }
 
@@ -133,15 +129,6 @@ public static class PlanComparisonWriter
         if (k.EligibilityFraction is double e) w.WriteNumber("eligibilityFraction", Math.Round(e, 6)); else w.WriteNull("eligibilityFraction");
     }
 
-    private static void Nullable(Utf8JsonWriter w, string name, string? value)
-    {
-        if (value is null) w.WriteNull(name); else w.WriteString(name, value);
-    }
-
-    private static void NullableBool(Utf8JsonWriter w, string name, bool? value)
-    {
-        if (value is null) w.WriteNull(name); else w.WriteBoolean(name, value.Value);
-    }
 
     private static string Described(ObservedPlan p)
     {

@@ -192,7 +192,7 @@ public static class WeightElidingReader
         if (end - r.Position < count) throw r.Corrupt($"truncated: a fixed-size field at offset {r.Position} runs past the end of its message");
     }
 
-    private static void WriteTag(Stream s, int field, int wireType) => WriteVarint(s, ((ulong)field << 3) | (ulong)wireType);
+    private static void WriteTag(Stream s, int field, int wireType) => WriteVarint(s, ((ulong)(uint)field << 3) | (uint)wireType);
 
     private static void WriteVarint(Stream s, ulong value)
     {
