@@ -1,4 +1,3 @@
-using System.Globalization;
 using AneCompat.Tests.Support;
 using Xunit.Abstractions;
 
@@ -24,9 +23,6 @@ public class FuzzTests(ITestOutputHelper output)
     /// <summary>The seed of the normal suite's run (fixed so a failure reproduces).</summary>
     private const ulong SuiteSeed = 0xA9E_C0_4BA7;
 
-    private static long EnvLong(string name, long fallback) =>
-        long.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : fallback;
-
     private FuzzReport RunAndCheck(ulong seed, long first, long count)
     {
         var before = CorpusHashes.Snapshot();
@@ -44,7 +40,7 @@ public class FuzzTests(ITestOutputHelper output)
     [Trait("Category", "Fuzz")]
     public void BoundedRunOf20000Cases()
     {
-        var report = RunAndCheck(SuiteSeed, 0, EnvLong("FUZZ_SUITE_CASES", 20_000));
+        var report = RunAndCheck(SuiteSeed, 0, FuzzSettings.Long("FUZZ_SUITE_CASES", 20_000));
         // Every format the corpus has was actually fuzzed.
         foreach (var format in FuzzCorpus.Targets.Select(t => t.Format).Distinct())
             Assert.True(report.ByFormat.ContainsKey(format), $"no case mutated a {format} file");
@@ -55,8 +51,8 @@ public class FuzzTests(ITestOutputHelper output)
     [Trait("Category", "FuzzLong")]
     public void LongRun()
     {
-        var seed = (ulong)EnvLong("FUZZ_SEED", (long)SuiteSeed + 1);
-        RunAndCheck(seed, EnvLong("FUZZ_FIRST_CASE", 0), EnvLong("FUZZ_CASES", 1_000_000));
+        var seed = (ulong)FuzzSettings.Long("FUZZ_SEED", (long)SuiteSeed + 1);
+        RunAndCheck(seed, FuzzSettings.Long("FUZZ_FIRST_CASE", 0), FuzzSettings.Long("FUZZ_CASES", 1_000_000));
     }
 
     [CorpusFact]

@@ -1,4 +1,3 @@
-using System.Globalization;
 using AneCompat.Tests.Support;
 using Xunit.Abstractions;
 
@@ -23,9 +22,6 @@ public class SemanticFuzzTests(ITestOutputHelper output)
 {
     private const ulong SuiteSeed = 0x5E3A_17C;
 
-    private static long EnvLong(string name, long fallback) =>
-        long.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : fallback;
-
     private void RunAndCheck(ulong seed, long first, long count)
     {
         var before = CorpusHashes.Snapshot();
@@ -43,7 +39,7 @@ public class SemanticFuzzTests(ITestOutputHelper output)
     [Trait("Category", "Fuzz")]
     public void BoundedWholePipelineRun()
     {
-        RunAndCheck(SuiteSeed, 0, EnvLong("SEMANTIC_FUZZ_SUITE_CASES", 150));
+        RunAndCheck(SuiteSeed, 0, FuzzSettings.Long("SEMANTIC_FUZZ_SUITE_CASES", 150));
     }
 
     /// <summary><c>SEMANTIC_FUZZ_CASES=1000000 dotnet test tests/AneCompat.Tests -c Release --filter Category=SemanticFuzzLong</c>.</summary>
@@ -51,7 +47,7 @@ public class SemanticFuzzTests(ITestOutputHelper output)
     [Trait("Category", "SemanticFuzzLong")]
     public void LongWholePipelineRun()
     {
-        var seed = (ulong)EnvLong("SEMANTIC_FUZZ_SEED", (long)SuiteSeed + 1);
-        RunAndCheck(seed, EnvLong("SEMANTIC_FUZZ_FIRST_CASE", 0), EnvLong("SEMANTIC_FUZZ_CASES", 1_000_000));
+        var seed = (ulong)FuzzSettings.Long("SEMANTIC_FUZZ_SEED", (long)SuiteSeed + 1);
+        RunAndCheck(seed, FuzzSettings.Long("SEMANTIC_FUZZ_FIRST_CASE", 0), FuzzSettings.Long("SEMANTIC_FUZZ_CASES", 1_000_000));
     }
 }
