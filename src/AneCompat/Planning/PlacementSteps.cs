@@ -82,8 +82,7 @@ internal static class PlacementSteps
     }
 
     private static bool GpuCandidate(Planner.WorkItem i) =>
-        i.Device == Device.Cpu && !i.Eligible && i.Blocker is { } b && PlacementCostModel.GpuCapableBlockers.Contains(b.RuleId)
-        && i.Findings.Where(f => f.BlocksAne).All(f => PlacementCostModel.GpuCapableBlockers.Contains(f.RuleId));
+        i.Device == Device.Cpu && !i.Eligible && i.OnlyPrecisionBlocksAne;
 
     private static double? CpuTime(List<Planner.WorkItem> run)
     {

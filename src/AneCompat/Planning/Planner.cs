@@ -416,9 +416,9 @@ public static class Planner
 
         /// <summary>
         /// Every finding that keeps this op off the ANE is a precision rule that bars only the ANE (fp32 work): the GPU
-        /// runs it (<see cref="PlacementCostModel.GpuCapableBlockers"/>).
+        /// runs it (<see cref="PlacementCostModel.GpuCapableBlockers"/>): a GPU candidate under cpu-and-gpu and under all.
         /// </summary>
-        private bool OnlyPrecisionBlocksAne() =>
+        public bool OnlyPrecisionBlocksAne =>
             Blocker is not null && Findings.Where(f => f.BlocksAne).All(f => PlacementCostModel.GpuCapableBlockers.Contains(f.RuleId))
             && PlacementCostModel.GpuCapableBlockers.Contains(Blocker.RuleId);
 
@@ -433,7 +433,7 @@ public static class Planner
                     Place(Planning.Device.Cpu, "compute units cpu-only", "CU-CONFIG");
                     break;
                 case ComputeUnits.CpuAndGpu:
-                    if (Eligible || wantsGpu || OnlyPrecisionBlocksAne())
+                    if (Eligible || wantsGpu || OnlyPrecisionBlocksAne)
                         Place(Planning.Device.Gpu, "compute units cpu-and-gpu: no ANE; the GPU takes the network", "CU-CONFIG");
                     else Place(Planning.Device.Cpu, $"compute units cpu-and-gpu; {why}", blocker!.RuleId);
                     break;
