@@ -66,9 +66,7 @@ public sealed class ModelCollection : IDisposable
         }
     }
 
-    private static bool LooksLikeModelPart(string entry) =>
-        entry.Split('/').Any(p => p.EndsWith(".mlmodel", StringComparison.OrdinalIgnoreCase) || p.EndsWith(".mlpackage", StringComparison.OrdinalIgnoreCase)
-            || p.EndsWith(".mlmodelc", StringComparison.OrdinalIgnoreCase));
+    private static bool LooksLikeModelPart(string entry) => entry.Split('/').Any(ModelLocator.LooksLikeModel);
 
     /// <summary>Reads one of <see cref="Models"/> (safe to call from several threads at once).</summary>
     public ModelGraph Read(string model)

@@ -143,7 +143,8 @@ public static class ModelLocator
         return new FolderScan(found, unreadable);
     }
 
-    private static bool LooksLikeModel(string name) =>
+    /// <summary>A name a model file or folder has (.mlmodel, .mlpackage, .mlmodelc).</summary>
+    internal static bool LooksLikeModel(string name) =>
         name.EndsWith(".mlmodel", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".mlpackage", StringComparison.OrdinalIgnoreCase)
         || name.EndsWith(".mlmodelc", StringComparison.OrdinalIgnoreCase);
 
