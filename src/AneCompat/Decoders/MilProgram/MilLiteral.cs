@@ -54,6 +54,25 @@ public sealed class MilLiteral
         _strings.Add(v);
     }
 
+    /// <summary>A raw byte payload: packed fp16, int8 and uint8 values are decoded when small; other widths are only sized.</summary>
+    public void AddBytes(ReadOnlySpan<byte> bytes, ElementType element)
+    {
+        RawBytes = bytes.Length;
+        switch (element)
+        {
+            case ElementType.Float16 when bytes.Length / 2 <= Limits.MaxInlineConstantElements:
+                for (var i = 0; i + 1 < bytes.Length; i += 2)
+                    AddFloat((double)BitConverter.ToHalf(bytes.Slice(i, 2)));
+                break;
+            case ElementType.Int8 when bytes.Length <= Limits.MaxInlineConstantElements:
+                foreach (var b in bytes) AddInt((sbyte)b);
+                break;
+            case ElementType.UInt8 when bytes.Length <= Limits.MaxInlineConstantElements:
+                foreach (var b in bytes) AddInt(b);
+                break;
+        }
+    }
+
     private bool Complete => Count <= Limits.MaxInlineConstantElements;
 
     /// <summary>The constant for a literal declared with <paramref name="type"/>.</summary>

@@ -41,9 +41,22 @@ public static class MilProgramDecoder
         return result;
     }
 
-    private sealed class Context(MilBlobReader blobs, string sourcePath)
+    /// <summary>What decoding one program keeps as it goes: where it is, the op count, shared types.</summary>
+    internal sealed class Context
     {
-        public MilBlobReader Blobs { get; } = blobs;
+        public Context(MilBlobReader blobs, string sourcePath)
+        {
+            Blobs = blobs;
+            _sourcePath = sourcePath;
+            Wire = new MilOperationWireDecoder(this, sourcePath);
+        }
+
+        private readonly string _sourcePath;
+        public MilBlobReader Blobs { get; }
+
+        /// <summary>Decodes the operations the reader deferred, from their bytes.</summary>
+        public MilOperationWireDecoder Wire { get; }
+
         public string Opset { get; set; } = "";
         public string Function { get; set; } = "main";
         public string Member { get; set; } = "";
@@ -62,19 +75,18 @@ public static class MilProgramDecoder
             Types[type] = type;
             return type;
         }
-        public ModelReadException Error(string problem) => new(sourcePath, problem);
+        public ModelReadException Error(string problem) => new(_sourcePath, problem);
 
-        public Mil.Operation Parse(ByteString bytes)
+        public void CheckBlockDepth(int depth)
         {
-            try
-            {
-                // The reader's walk has already checked every length and the nesting depth of these bytes.
-                return Mil.Operation.Parser.ParseFrom(bytes.Span);
-            }
-            catch (InvalidProtocolBufferException e)
-            {
-                throw Error($"not a valid Core ML model: {e.Message}");
-            }
+            if (depth > Limits.MaxProtobufDepth)
+                throw Error($"nested blocks deeper than {Limits.MaxProtobufDepth} in function '{Function}'");
+        }
+
+        public void CountOp()
+        {
+            if (++OpCount > Limits.MaxOps)
+                throw Error($"more than {Limits.MaxOps} ops");
         }
     }
 
@@ -95,24 +107,21 @@ public static class MilProgramDecoder
 
     private static void FillBlock(Block target, Mil.Block source, Context context, int depth, IReadOnlyList<OriginStep> path)
     {
-        if (depth > Limits.MaxProtobufDepth)
-            throw context.Error($"nested blocks deeper than {Limits.MaxProtobufDepth} in function '{context.Function}'");
+        context.CheckBlockDepth(depth);
         foreach (var input in source.Inputs) target.Inputs.Add(NamedValue(input, context));
         target.Outputs.AddRange(source.Outputs);
         var index = 0;
         foreach (var operation in source.Operations)
         {
-            if (++context.OpCount > Limits.MaxOps)
-                throw context.Error($"more than {Limits.MaxOps} ops");
+            context.CountOp();
             target.Ops.Add(DecodeOp(operation, context, depth, path, index++));
         }
-        // Operations the reader left as bytes (WeightElidingReader's deferMilOperations) are parsed one at a time,
-        // so only the op being decoded exists as protobuf objects.
+        // Operations the reader left as bytes (WeightElidingReader's deferMilOperations) are decoded from their
+        // bytes, so no protobuf objects are made for them; the objects above are what the writers' eager read gives.
         foreach (var bytes in source.AnecompatDeferredOperations)
         {
-            if (++context.OpCount > Limits.MaxOps)
-                throw context.Error($"more than {Limits.MaxOps} ops");
-            target.Ops.Add(DecodeOp(context.Parse(bytes), context, depth, path, index++));
+            context.CountOp();
+            target.Ops.Add(context.Wire.Decode(bytes.Span, depth, path, index++));
         }
     }
 
@@ -282,27 +291,7 @@ public static class MilProgramDecoder
             case Mil.TensorValue.ValueOneofCase.LongInts: foreach (var l in tensor.LongInts.Values) into.AddInt(l); break;
             case Mil.TensorValue.ValueOneofCase.Bools: foreach (var b in tensor.Bools.Values) into.AddBool(b); break;
             case Mil.TensorValue.ValueOneofCase.Strings: foreach (var s in tensor.Strings.Values) into.AddString(s); break;
-            case Mil.TensorValue.ValueOneofCase.Bytes: CollectBytes(tensor.Bytes.Values, into, element); break;
-        }
-    }
-
-    /// <summary>Packed payloads (fp16, int8, uint8) are decoded when small; other widths are only sized.</summary>
-    private static void CollectBytes(ByteString bytes, MilLiteral into, ElementType element)
-    {
-        into.RawBytes = bytes.Length;
-        var span = bytes.Span;
-        switch (element)
-        {
-            case ElementType.Float16 when span.Length / 2 <= Limits.MaxInlineConstantElements:
-                for (var i = 0; i + 1 < span.Length; i += 2)
-                    into.AddFloat((double)BitConverter.ToHalf(span.Slice(i, 2)));
-                break;
-            case ElementType.Int8 when span.Length <= Limits.MaxInlineConstantElements:
-                foreach (var b in span) into.AddInt((sbyte)b);
-                break;
-            case ElementType.UInt8 when span.Length <= Limits.MaxInlineConstantElements:
-                foreach (var b in span) into.AddInt(b);
-                break;
+            case Mil.TensorValue.ValueOneofCase.Bytes: into.AddBytes(tensor.Bytes.Values.Span, element); break;
         }
     }
 }
