@@ -1,7 +1,6 @@
 using AneCompat.Decoders.Blobs;
 using AneCompat.Diagnostics;
 using AneCompat.Graph;
-using Google.Protobuf;
 using Mil = AneCompat.Schema.Mil;
 using ValueType = AneCompat.Graph.ValueType;
 

@@ -8,7 +8,8 @@ namespace AneCompat.Decoders.Protobuf;
 /// Forward reader of the fields of one protobuf message held in memory: each <see cref="Next"/> yields a field's
 /// number, wire type and payload (a varint, or the bytes of a fixed-size or length-delimited field) as a slice of
 /// the message, so nothing is allocated. Malformed input is refused in one line naming the file, as the protobuf
-/// library refuses it: truncated payloads, malformed varints, invalid UTF-8 in strings.
+/// library refuses it and in its words, so a refusal reads the same whichever way the bytes were decoded: truncated
+/// payloads, malformed varints, invalid UTF-8 in strings.
 /// </summary>
 internal ref struct WireFields
 {
@@ -48,7 +49,7 @@ internal ref struct WireFields
         var tag = ReadVarint(_message, ref _position, _path);
         Field = (int)(tag >> 3 & 0x1FFFFFFF);
         WireType = (int)(tag & 7);
-        if (Field == 0) throw Invalid(_path, "a field has number 0");
+        if (Field == 0) throw Invalid(_path, "Protocol message contained an invalid tag (zero).");
         switch (WireType)
         {
             case VarintType:
@@ -66,7 +67,7 @@ internal ref struct WireFields
                 Take((int)length);
                 break;
             default:
-                throw Invalid(_path, $"unsupported wire type {WireType}");
+                throw Invalid(_path, "Protocol message contained a tag with an invalid wire type.");
         }
         return true;
     }
@@ -90,7 +91,7 @@ internal ref struct WireFields
             result |= (ulong)(b & 0x7F) << shift;
             if ((b & 0x80) == 0) return result;
         }
-        throw Invalid(path, "a varint is longer than 10 bytes");
+        throw Invalid(path, "CodedInputStream encountered a malformed varint.");
     }
 
     public static float Float(ReadOnlySpan<byte> fixed32) => BinaryPrimitives.ReadSingleLittleEndian(fixed32);
@@ -116,8 +117,9 @@ internal ref struct WireFields
         if (!System.Text.Unicode.Utf8.IsValid(Bytes)) throw Invalid(_path, "String is invalid UTF-8.");
     }
 
-    public static ModelReadException Truncated(string path) =>
-        Invalid(path, "a field runs past the end of the message that holds it");
+    public static ModelReadException Truncated(string path) => Invalid(path,
+        "While parsing a protocol message, the input ended unexpectedly in the middle of a field.  This could mean " +
+        "either that the input has been truncated or that an embedded message misreported its own length.");
 
     public static ModelReadException Invalid(string path, string problem) => new(path, $"not a valid Core ML model: {problem}");
 }
