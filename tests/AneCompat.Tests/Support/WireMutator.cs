@@ -47,10 +47,15 @@ internal static class WireMutator
         }
         var i = random.Next(siblings.Count);
         var node = siblings[i];
-        switch (random.Next(12))
+        switch (random.Next(13))
         {
-            case 0 or 1: // duplicate
+            case 0: // duplicate
                 siblings.Insert(random.Next(i + 1, siblings.Count + 1), node.Clone());
+                break;
+            case 1: // duplicate with something changed inside: merged messages differ, a repeated map key gets another value
+                var copy = node.Clone();
+                Vary(copy, random);
+                siblings.Insert(random.Next(i + 1, siblings.Count + 1), copy);
                 break;
             case 2 when node.Children is { Count: > 0 } children: // split a message in two
                 var k = random.Next(children.Count + 1);
@@ -101,11 +106,44 @@ internal static class WireMutator
             case 11 when node.WireType == 0:
                 node.Varint = random.Next(4) switch { 0 => 0, 1 => ulong.MaxValue, 2 => (ulong)random.Next(64), _ => (ulong)random.NextInt64() };
                 break;
+            case 12 when node.Children is not null: // a broken member before this one: a oneof drops it, the library still read it
+                var broken = node.Clone();
+                Break(broken, random);
+                var others = MessageFields(message).Where(f => f != node.Field).ToList();
+                if (others.Count > 0 && random.Next(3) > 0) broken.Field = others[random.Next(others.Count)];
+                siblings.Insert(i, broken);
+                break;
             default:
                 siblings.Insert(random.Next(i + 1, siblings.Count + 1), node.Clone());
                 break;
         }
         return Encode(root);
+    }
+
+    /// <summary>Changes one scalar, string or field inside a message field, keeping it well formed.</summary>
+    private static void Vary(Node message, Random random)
+    {
+        if (message.Children is null) return;
+        var lists = new List<(List<Node> Siblings, int Message)>();
+        Collect(message.Children, message.Message, lists);
+        var (siblings, _) = lists[random.Next(lists.Count)];
+        if (siblings.Count == 0) return;
+        var node = siblings[random.Next(siblings.Count)];
+        if (node.WireType == 0) node.Varint += (ulong)random.Next(1, 100);
+        else if (node.IsString && random.Next(2) == 0) node.Payload = [.. node.Payload, (byte)'v'];
+        else if (random.Next(2) == 0) siblings.Remove(node);
+        else siblings.Add(node.Clone());
+    }
+
+    /// <summary>Makes a string inside a message field invalid UTF-8, or cuts packed numbers inside it short.</summary>
+    private static void Break(Node message, Random random)
+    {
+        var lists = new List<(List<Node> Siblings, int Message)>();
+        Collect(message.Children!, message.Message, lists);
+        var candidates = lists.SelectMany(l => l.Siblings).Where(n => n.IsString || n.Packed is 4 or 8 && n.Payload.Length > 0).ToList();
+        if (candidates.Count == 0) return;
+        var node = candidates[random.Next(candidates.Count)];
+        node.Payload = node.IsString ? [.. node.Payload, 0xFF] : node.Payload[..^1];
     }
 
     private static IEnumerable<int> MessageFields(int message)
