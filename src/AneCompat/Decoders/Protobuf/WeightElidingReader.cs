@@ -17,11 +17,8 @@ public static class WeightElidingReader
     /// <summary>Opaque byte or packed fields at least this large outside WeightParams are not kept.</summary>
     private const long OpaqueFieldLimit = 16L * 1024 * 1024;
 
-    private static readonly HashSet<int> WeightPayloadFields = new()
-    {
-        WeightParams.FloatValueFieldNumber, WeightParams.Float16ValueFieldNumber,
-        WeightParams.RawValueFieldNumber, WeightParams.Int8RawValueFieldNumber,
-    };
+    private static bool IsWeightPayloadField(ulong field) => field is WeightParams.FloatValueFieldNumber
+        or WeightParams.Float16ValueFieldNumber or WeightParams.RawValueFieldNumber or WeightParams.Int8RawValueFieldNumber;
 
     /// <param name="path">The model file.</param>
     /// <param name="deferMilOperations">
@@ -114,7 +111,7 @@ public static class WeightElidingReader
                         // Internal to this reader: a file that carries it gets it dropped, not trusted unwalked.
                         r.Skip(len);
                     }
-                    else if (isWeights && WeightPayloadFields.Contains((int)fieldNumber))
+                    else if (isWeights && IsWeightPayloadField(fieldNumber))
                     {
                         r.Skip(len);
                         elidedBytes += (ulong)len;
@@ -176,15 +173,14 @@ public static class WeightElidingReader
     private static void PatchLength(MemoryStream output, long slot)
     {
         var length = (ulong)(output.Length - slot - LengthPlaceholder.Length);
-        var end = output.Position;
-        output.Position = slot;
-        for (var i = 0; i < LengthPlaceholder.Length - 1; i++)
+        // The stream's own buffer (it was created expandable), written in place: no seeking back and forth.
+        var placeholder = output.GetBuffer().AsSpan((int)slot, LengthPlaceholder.Length);
+        for (var i = 0; i < placeholder.Length - 1; i++)
         {
-            output.WriteByte((byte)(length & 0x7F | 0x80));
+            placeholder[i] = (byte)(length & 0x7F | 0x80);
             length >>= 7;
         }
-        output.WriteByte((byte)length);
-        output.Position = end;
+        placeholder[^1] = (byte)length;
     }
 
     private static void CheckRemaining(WireReader r, long count, long end)
@@ -196,11 +192,14 @@ public static class WeightElidingReader
 
     private static void WriteVarint(Stream s, ulong value)
     {
+        Span<byte> bytes = stackalloc byte[10];
+        var n = 0;
         while (value >= 0x80)
         {
-            s.WriteByte((byte)(value | 0x80));
+            bytes[n++] = (byte)(value | 0x80);
             value >>= 7;
         }
-        s.WriteByte((byte)value);
+        bytes[n++] = (byte)value;
+        s.Write(bytes[..n]);
     }
 }

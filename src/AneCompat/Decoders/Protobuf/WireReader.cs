@@ -46,6 +46,27 @@ internal sealed class WireReader
     /// <summary>Reads a varint and returns it with its encoded bytes appended to <paramref name="copy"/> when given.</summary>
     public ulong ReadVarint(long limit, Stream? copy = null)
     {
+        // Almost every varint lies whole in the buffer and inside its message: decoded from the buffer directly.
+        // Any other (near a buffer or message end, malformed) takes the byte-wise path, which says what is wrong.
+        var available = (int)Math.Min(_bufferLen - _bufferPos, limit - Position);
+        if (available > 0)
+        {
+            ulong value = 0;
+            var bytes = _buffer.AsSpan(_bufferPos, Math.Min(available, 10));
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                value |= (ulong)(bytes[i] & 0x7F) << (7 * i);
+                if ((bytes[i] & 0x80) != 0) continue;
+                copy?.Write(bytes[..(i + 1)]);
+                _bufferPos += i + 1;
+                return value;
+            }
+        }
+        return ReadVarintBytewise(limit, copy);
+    }
+
+    private ulong ReadVarintBytewise(long limit, Stream? copy)
+    {
         ulong result = 0;
         for (var shift = 0; shift < 70; shift += 7)
         {
