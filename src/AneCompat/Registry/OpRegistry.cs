@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using System.Text.RegularExpressions;
 using AneCompat.Graph;
 
@@ -124,20 +123,5 @@ public static partial class OpRegistry
         };
     }
 
-    /// <summary>Rows of an embedded Rules/Data table with a header line, as column name → cell.</summary>
-    private static IEnumerable<IReadOnlyDictionary<string, string>> Rows(string fileName)
-    {
-        var name = "AneCompat.Rules.Data." + fileName;
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
-            ?? throw new InvalidOperationException($"embedded resource {name} is missing from the build");
-        using var reader = new StreamReader(stream);
-        var lines = reader.ReadToEnd().Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToList();
-        var header = lines[0].Split('\t');
-        return lines.Skip(1).Select(line =>
-        {
-            var cells = line.Split('\t');
-            return (IReadOnlyDictionary<string, string>)header.Select((h, i) => (h, v: i < cells.Length ? cells[i].Trim() : ""))
-                .ToDictionary(x => x.h, x => x.v, StringComparer.Ordinal);
-        }).ToList();
-    }
+    private static IEnumerable<CompiledTable.Row> Rows(string fileName) => CompiledTable.Get(fileName).Rows;
 }
