@@ -107,7 +107,7 @@ internal sealed class MilOperationWireDecoder(MilProgramDecoder.Context context,
         {
             if (fields.IsLengthDelimited(Mil.Block.InputsFieldNumber)) target.Inputs.Add(NamedValue(fields.Bytes));
             else if (fields.IsLengthDelimited(Mil.Block.OutputsFieldNumber)) target.Outputs.Add(fields.String());
-            else if (fields.IsLengthDelimited(Mil.Block.AttributesFieldNumber)) CheckMapEntry(fields.Bytes, isArgument: false);
+            else if (fields.IsLengthDelimited(Mil.Block.AttributesFieldNumber)) CheckAttribute(fields.Bytes);
         }
         // Operations the file wrote in place come first, then those the reader deferred (in the walk's output every
         // operation is deferred, so only one of the two lists is ever filled).
@@ -153,14 +153,14 @@ internal sealed class MilOperationWireDecoder(MilProgramDecoder.Context context,
         entries.Add(kept);
     }
 
-    /// <summary>Reads an ignored map entry (key 1, value 2) only to refuse what the library would refuse.</summary>
-    private void CheckMapEntry(ReadOnlySpan<byte> entry, bool isArgument)
+    /// <summary>Reads an attribute the graph does not keep (a block's) only to refuse what the library would refuse.</summary>
+    private void CheckAttribute(ReadOnlySpan<byte> entry)
     {
         var fields = new WireFields(entry, path);
         while (fields.Next())
         {
             if (fields.IsLengthDelimited(1)) fields.CheckUtf8();
-            else if (fields.IsLengthDelimited(2)) Check(fields.Bytes, isArgument);
+            else if (fields.IsLengthDelimited(2)) CheckValue(fields.Bytes);
         }
     }
 
