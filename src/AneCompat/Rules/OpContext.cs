@@ -76,10 +76,6 @@ public sealed class OpContext
     /// <summary>True when the argument is a value fed in from outside the model (a function input).</summary>
     public bool IsModelInput(Argument a) => a.Name is not null && !a.IsConstant && _functionInputs.Contains(a.Name);
 
-    /// <summary>Arguments computed at run time (not constants).</summary>
-    public IEnumerable<(string Parameter, Argument Argument)> RuntimeArguments =>
-        Op.Inputs.SelectMany(i => i.Arguments.Where(a => !a.IsConstant).Select(a => (i.Parameter, a)));
-
     private RuntimeTensor[]? _runtimeTensors;
 
     /// <summary>
