@@ -17,8 +17,8 @@ public sealed class ChannelBroadcastRule : IOpRule
     public IEnumerable<Finding> Check(OpContext ctx)
     {
         if (!FirstTwoKnownRuntimeTensors(ctx.Op, out var a, out var b)) return [];
+        if (!Broadcasts(a.Type.Shape.Dims!, b.Type.Shape.Dims!)) return [];
         var (aSizes, bSizes) = (a.Type.Shape.Sizes!, b.Type.Shape.Sizes!);
-        if (!Broadcasts(aSizes, bSizes)) return [];
         var what = $"runtime tensors '{a}' {OpContext.Shape(aSizes)} and '{b}' {OpContext.Shape(bSizes)} broadcast against each other";
         if (ctx.IsMlProgram)
             return [ctx.Report(Descriptors.EwBcastChannel,
@@ -44,14 +44,14 @@ public sealed class ChannelBroadcastRule : IOpRule
         return false;
     }
 
-    /// <summary>True when, right-aligned, some axis is 1 on one side and larger on the other.</summary>
-    private static bool Broadcasts(long[] x, long[] y)
+    /// <summary>True when, right-aligned, some axis is 1 on one side and larger on the other (every size known).</summary>
+    private static bool Broadcasts(IReadOnlyList<Dim> x, IReadOnlyList<Dim> y)
     {
-        var n = Math.Max(x.Length, y.Length);
+        var n = Math.Max(x.Count, y.Count);
         for (var i = 1; i <= n; i++)
         {
-            var a = i <= x.Length ? x[^i] : 1;
-            var b = i <= y.Length ? y[^i] : 1;
+            var a = i <= x.Count ? x[^i].Size!.Value : 1;
+            var b = i <= y.Count ? y[^i].Size!.Value : 1;
             if (a != b && (a == 1 || b == 1)) return true;
         }
         return false;
