@@ -91,6 +91,16 @@ internal static class Commands
         return 0;
     }
 
+    /// <summary><c>make-catalog-tables</c>: recompiles the rule base after an edit of src/AneCompat/Rules/Data (run from the repository root).</summary>
+    public static int MakeCatalogTables(string[] args)
+    {
+        if (args.Length != 0) return Usage("make-catalog-tables   (run from the repository root)");
+        File.WriteAllText(CatalogTablesGenerator.TablesPath, CatalogTablesGenerator.GenerateTables("."));
+        File.WriteAllText(CatalogTablesGenerator.RulesPath, CatalogTablesGenerator.GenerateRules("."));
+        Console.WriteLine($"wrote {CatalogTablesGenerator.TablesPath} and {CatalogTablesGenerator.RulesPath}");
+        return 0;
+    }
+
     private static int Usage(string message)
     {
         Console.Error.WriteLine($"usage: dotnet run --project bench/AneCompat.Bench -c Release -- {message}");

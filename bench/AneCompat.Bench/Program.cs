@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "measure" => Commands.Measure(args[1..]),
     "stages" => Stages.Run(args[1..]),
     "make-schema-tables" => Commands.MakeSchemaTables(args[1..]),
+    "make-catalog-tables" => Commands.MakeCatalogTables(args[1..]),
     "make-fixable" => FixCommands.MakeFixable(args[1..]),
     "measure-fix" => FixCommands.MeasureFix(args[1..]),
     "make-many-ops" => ManyOps.Make(args[1..]),

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using System.Text.RegularExpressions;
 using AneCompat.Graph;
 
@@ -18,7 +17,9 @@ public enum SpellingFormat { NeuralNetworkLayer, MilOp, EspressoLayer }
 public static partial class OpRegistry
 {
     private static readonly Dictionary<string, OpKind> ByName;
-    private static readonly Dictionary<(SpellingFormat, string), OpKind> BySpelling = new();
+    // One map per format (ordinal string keys hash faster than a (format, string) tuple, whose string hash is randomised).
+    private static readonly Dictionary<string, OpKind>[] BySpelling =
+        Enum.GetValues<SpellingFormat>().Select(_ => new Dictionary<string, OpKind>(StringComparer.Ordinal)).ToArray();
 
     static OpRegistry()
     {
@@ -50,7 +51,7 @@ public static partial class OpRegistry
     public static OpKind Of(Op op) => Find(op.Kind) ?? Unknown;
 
     /// <summary>The kind a format's spelling resolves to, before parameter refinements; null when no table spells it.</summary>
-    public static OpKind? Resolve(SpellingFormat format, string spelling) => BySpelling.GetValueOrDefault((format, spelling));
+    public static OpKind? Resolve(SpellingFormat format, string spelling) => BySpelling[(int)format].GetValueOrDefault(spelling);
 
     /// <summary>
     /// The kind of a MIL op type as a file writes it: tools may qualify it with its opset (<c>ios17.conv</c>);
@@ -74,7 +75,7 @@ public static partial class OpRegistry
         {
             var kind = Find(row["kind"]) ?? throw new InvalidDataException(
                 $"{table}: '{row[column]}' resolves to kind '{row["kind"]}', which op-kinds.tsv does not define");
-            if (!BySpelling.TryAdd((format, row[column]), kind)) throw new InvalidDataException($"{table} spells '{row[column]}' twice");
+            if (!BySpelling[(int)format].TryAdd(row[column], kind)) throw new InvalidDataException($"{table} spells '{row[column]}' twice");
             list(kind).Add(row[column]);
         }
     }
@@ -124,20 +125,5 @@ public static partial class OpRegistry
         };
     }
 
-    /// <summary>Rows of an embedded Rules/Data table with a header line, as column name → cell.</summary>
-    private static IEnumerable<IReadOnlyDictionary<string, string>> Rows(string fileName)
-    {
-        var name = "AneCompat.Rules.Data." + fileName;
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
-            ?? throw new InvalidOperationException($"embedded resource {name} is missing from the build");
-        using var reader = new StreamReader(stream);
-        var lines = reader.ReadToEnd().Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToList();
-        var header = lines[0].Split('\t');
-        return lines.Skip(1).Select(line =>
-        {
-            var cells = line.Split('\t');
-            return (IReadOnlyDictionary<string, string>)header.Select((h, i) => (h, v: i < cells.Length ? cells[i].Trim() : ""))
-                .ToDictionary(x => x.h, x => x.v, StringComparer.Ordinal);
-        }).ToList();
-    }
+    private static IEnumerable<CompiledTable.Row> Rows(string fileName) => CompiledTable.Get(fileName).Rows;
 }

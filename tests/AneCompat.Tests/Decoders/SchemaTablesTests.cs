@@ -31,6 +31,11 @@ public class SchemaTablesTests
     }
 
     [Fact]
+    public void EveryLayerCaseHasItsFileSpelling() =>
+        Assert.All(Enum.GetValues<NeuralNetworkLayer.LayerOneofCase>().Where(c => c != NeuralNetworkLayer.LayerOneofCase.None),
+            c => Assert.Equal(NeuralNetworkLayer.Descriptor.FindFieldByNumber((int)c).Name, NeuralNetworkLayerKinds.SourceName(c)));
+
+    [Fact]
     public void NamesAreTheFileSpellings()
     {
         Assert.Equal("neuralNetworkClassifier", SpecDecoder.TypeName(new Model { NeuralNetworkClassifier = new NeuralNetworkClassifier() }));

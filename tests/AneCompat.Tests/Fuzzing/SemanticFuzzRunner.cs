@@ -64,7 +64,11 @@ public sealed class SemanticFuzzRunner
         public long AnalysisRefused;
         public readonly ConcurrentQueue<string> Failures = new();
         public double SlowestMs;
-        public TimeSpan Elapsed;
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private TimeSpan? _elapsed;
+        /// <summary>Wall time so far, or of the whole run once it has ended (progress lines are written while it runs).</summary>
+        public TimeSpan Elapsed => _elapsed ?? _clock.Elapsed;
+        public void Stop() => _elapsed = _clock.Elapsed;
         /// <summary>Time spent per stage over every case (all workers), so a long run says where its hours went.</summary>
         public readonly ConcurrentDictionary<string, long> StageTicks = new();
         public void AddStage(string stage, long ticks) => StageTicks.AddOrUpdate(stage, ticks, (_, t) => t + ticks);
@@ -78,7 +82,6 @@ public sealed class SemanticFuzzRunner
     public Result Run(long first, long count)
     {
         var result = new Result();
-        var clock = Stopwatch.StartNew();
         var next = first - 1;
         var root = Path.Combine(Path.GetTempPath(), "anecompat-semfuzz-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
@@ -99,7 +102,7 @@ public sealed class SemanticFuzzRunner
         {
             try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
-        result.Elapsed = clock.Elapsed;
+        result.Stop();
         return result;
     }
 

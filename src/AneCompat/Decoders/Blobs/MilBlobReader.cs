@@ -19,6 +19,12 @@ public sealed class MilBlobReader : IDisposable
     private readonly Dictionary<string, Stream?> _open = new(StringComparer.Ordinal);
     private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Each reference's confined path, once per file name: a program names one or two weight files in thousands of
+    /// constants, and confinement resolves every link along the path with a system call per component.
+    /// </summary>
+    private readonly Dictionary<string, string?> _resolved = new(StringComparer.Ordinal);
+
     /// <param name="modelPathRoot">The folder <c>@model_path</c> stands for (the folder of model.mlmodel or the .mlmodelc).</param>
     public MilBlobReader(string modelPathRoot, List<ReadWarning> warnings)
     {
@@ -54,6 +60,14 @@ public sealed class MilBlobReader : IDisposable
     /// Maps <c>@model_path/…</c> to a path inside the model folder. References that leave the folder are refused.
     /// </summary>
     private string? ResolvePath(string fileName)
+    {
+        if (_resolved.TryGetValue(fileName, out var known)) return known;
+        var resolved = ConfinedPath(fileName);
+        _resolved[fileName] = resolved;
+        return resolved;
+    }
+
+    private string? ConfinedPath(string fileName)
     {
         const string prefix = "@model_path/";
         if (!fileName.StartsWith(prefix, StringComparison.Ordinal))

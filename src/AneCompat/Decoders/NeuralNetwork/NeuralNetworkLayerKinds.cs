@@ -1,3 +1,4 @@
+using AneCompat.Decoders.Protobuf;
 using AneCompat.Registry;
 using AneCompat.Schema;
 using L = AneCompat.Schema.NeuralNetworkLayer.LayerOneofCase;
@@ -20,10 +21,9 @@ public sealed record LayerKind(string Kind, bool Broadcastable = false, Func<Neu
 /// </summary>
 public static class NeuralNetworkLayerKinds
 {
-    private static readonly Dictionary<L, string> SourceNames = Enum.GetValues<L>()
-        .Where(c => c != L.None)
-        .ToDictionary(c => c, c => ProtoNames.OneofMember(nameof(NeuralNetworkLayer), "layer", (int)c)
-            ?? throw new InvalidOperationException($"layer oneof has no field number {(int)c}"));
+    // The oneof's members straight from the schema tables (SchemaTablesTests keeps them in step with the enum).
+    private static readonly Dictionary<L, string> SourceNames = SchemaTables.OneofMemberNames($"{nameof(NeuralNetworkLayer)}.layer")
+        .ToDictionary(kv => (L)kv.Key, kv => kv.Value);
 
     /// <summary>Every member of the layer oneof the registry spells, keyed by the generated case.</summary>
     public static IReadOnlyDictionary<L, LayerKind> Table { get; } = SourceNames

@@ -36,6 +36,9 @@ internal static partial class SchemaTables
     public static string? OneofMember(string oneof, int number) =>
         OneofMembers[oneof].TryGetValue(number, out var name) ? name : null;
 
+    /// <summary>Every member of a oneof (keyed "Message.oneof"): field number → name.</summary>
+    public static IReadOnlyDictionary<int, string> OneofMemberNames(string oneof) => OneofMembers[oneof];
+
     /// <summary>Name of value <paramref name="value"/> of an enum field (keyed "Message.field"); null for an unnamed value.</summary>
     public static string? EnumValue(string field, int value) =>
         EnumValues[field].TryGetValue(value, out var name) ? name : null;

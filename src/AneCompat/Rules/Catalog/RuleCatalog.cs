@@ -1,13 +1,12 @@
-using System.Reflection;
 using System.Text.RegularExpressions;
 using AneCompat.Graph;
-using System.Text.Json;
+using AneCompat.Registry;
 
 namespace AneCompat.Rules.Catalog;
 
 /// <summary>
-/// The rule base as data: rules.json, the per-op status tables, model types and the evidence codes, all embedded
-/// resources under Rules/Data. Loaded once; read-only afterwards.
+/// The rule base as data: rules.json, the per-op status tables, model types and the evidence codes under Rules/Data,
+/// compiled into the assembly (CompiledRules.g.cs, CompiledTables.g.cs). Loaded once; read-only afterwards.
 /// </summary>
 public sealed partial class RuleCatalog
 {
@@ -78,62 +77,24 @@ public sealed partial class RuleCatalog
 
     private static RuleCatalog Load()
     {
-        var rules = LoadRules(Read("rules.json"));
+        var rules = CompiledRules.All();
         var ops = new List<OpEntry>();
-        ops.AddRange(Rows(Read("mil-ops.tsv")).Select(r => Entry(OpTable.MilOp, r["op"], r)));
-        ops.AddRange(Rows(Read("nn-layers.tsv")).Select(r => Entry(OpTable.NeuralNetworkLayer, r["layer"], r)));
-        ops.AddRange(Rows(Read("espresso-layers.tsv")).Select(r => Entry(OpTable.EspressoLayer, r["layer"], r)));
-        var types = Rows(Read("model-types.tsv"))
+        ops.AddRange(Rows("mil-ops.tsv").Select(r => Entry(OpTable.MilOp, r["op"], r)));
+        ops.AddRange(Rows("nn-layers.tsv").Select(r => Entry(OpTable.NeuralNetworkLayer, r["layer"], r)));
+        ops.AddRange(Rows("espresso-layers.tsv").Select(r => Entry(OpTable.EspressoLayer, r["layer"], r)));
+        var types = Rows("model-types.tsv")
             .Select(r => new ModelTypeEntry(r["type"], r["family"], r["status"], List(r["rules"]), Codes.ParseConfidence(r["conf"]), r["notes"]))
             .ToList();
-        var sources = Rows(Read("sources.tsv")).ToDictionary(r => r["code"], r => r["source"], StringComparer.Ordinal);
+        var sources = Rows("sources.tsv").ToDictionary(r => r["code"], r => r["source"], StringComparer.Ordinal);
         return new RuleCatalog(rules, ops, types, sources);
     }
 
-    private static OpEntry Entry(OpTable table, string name, IReadOnlyDictionary<string, string> r) => new(
+    private static IEnumerable<CompiledTable.Row> Rows(string fileName) => CompiledTable.Get(fileName).Rows;
+
+    private static OpEntry Entry(OpTable table, string name, CompiledTable.Row r) => new(
         table, name, r["kind"], Codes.ParseStatus(r["status"]), r["status"], r["conf"], Codes.ParseConfidence(r["conf"]),
         List(r["rules"]), r["notes"], List(r["evidence"]));
 
-    private static List<RuleDescriptor> LoadRules(string json)
-    {
-        using var doc = JsonDocument.Parse(json);
-        var list = new List<RuleDescriptor>();
-        foreach (var r in doc.RootElement.GetProperty("rules").EnumerateArray())
-        {
-            string S(string p) => r.GetProperty(p).GetString() ?? "";
-            string? N(string p) => r.TryGetProperty(p, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            list.Add(new RuleDescriptor(
-                S("id"), S("title"), S("section"), S("appliesTo"), S("condition"),
-                Enum.Parse<Effect>(S("effect")), S("effectText"), S("confidence"), Codes.ParseConfidence(S("confidence")), S("chips"),
-                r.GetProperty("sources").EnumerateArray().Select(x => x.GetString()!).ToList(), S("sourceText"),
-                N("fix"), N("fixSafety"),
-                r.GetProperty("evaluation").EnumerateArray().Select(x => Enum.Parse<RuleEvaluation>(x.GetString()!, ignoreCase: true)).ToList(),
-                r.GetProperty("internal").GetBoolean()));
-        }
-        return list;
-    }
-
     private static List<string> List(string cell) =>
         cell.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-
-    /// <summary>Rows of a tab-separated table with a header line, as column name → cell.</summary>
-    private static IEnumerable<IReadOnlyDictionary<string, string>> Rows(string tsv)
-    {
-        var lines = tsv.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToList();
-        var header = lines[0].Split('\t');
-        foreach (var line in lines.Skip(1))
-        {
-            var cells = line.Split('\t');
-            yield return header.Select((h, i) => (h, v: i < cells.Length ? cells[i].Trim() : "")).ToDictionary(x => x.h, x => x.v, StringComparer.Ordinal);
-        }
-    }
-
-    internal static string Read(string fileName)
-    {
-        var name = "AneCompat.Rules.Data." + fileName;
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
-            ?? throw new InvalidOperationException($"embedded resource {name} is missing from the build");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
 }

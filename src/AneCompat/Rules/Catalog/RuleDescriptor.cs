@@ -15,7 +15,7 @@ public enum RuleEvaluation
 
 /// <summary>
 /// One rule of the catalog (Roslyn's descriptor idea): everything about a rule except its check is data, loaded from
-/// the embedded rules.json. Ids, applies-to, condition, effect text, confidence, chips and sources are the fact base's
+/// rules.json (compiled into the assembly). Ids, applies-to, condition, effect text, confidence, chips and sources are the fact base's
 /// (ane-rules.md §1); title, verdict effect, evaluation and fix are ANECompat's.
 /// </summary>
 public sealed record RuleDescriptor(
