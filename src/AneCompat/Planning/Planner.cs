@@ -104,9 +104,10 @@ public static class Planner
         {
             if (i.Role != OpRole.Compute) continue;
             var take = member(i);
-            if (!take || i.Op!.Function != function)
+            // A new list only after one was handed out: most ops end no run (the GPU step takes almost none).
+            if ((!take || i.Op!.Function != function) && run.Count > 0)
             {
-                if (run.Count > 0) yield return run;
+                yield return run;
                 run = new List<WorkItem>();
             }
             function = i.Op!.Function;
