@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using AneCompat.Diagnostics;
 using AneCompat.Graph;
 
@@ -102,11 +103,15 @@ internal static class PlacementSteps
     /// <summary>Producers and consumers of values among compute ops, per function, to find a region's boundary tensors.</summary>
     private sealed class Dataflow
     {
-        private readonly Dictionary<(string, string), Planner.WorkItem> _producer = new();
-        private readonly Dictionary<(string, string), List<Planner.WorkItem>> _consumers = new();
+        // Sized up front (most ops make one value and read one or two), and a value's consumers kept inline: most
+        // values have one, so no list per value.
+        private readonly Dictionary<(string, string), Planner.WorkItem> _producer;
+        private readonly Dictionary<(string, string), Consumers> _consumers;
 
         public Dataflow(List<Planner.WorkItem> ops)
         {
+            _producer = new(ops.Count);
+            _consumers = new(ops.Count);
             foreach (var i in ops)
             {
                 if (i.Role != OpRole.Compute) continue;
@@ -115,8 +120,8 @@ internal static class PlacementSteps
                 foreach (var a in op.AllArguments)
                 {
                     if (a.Name is null || a.IsConstant) continue;
-                    if (!_consumers.TryGetValue((op.Function, a.Name), out var list)) _consumers[(op.Function, a.Name)] = list = new();
-                    list.Add(i);
+                    ref var consumers = ref CollectionsMarshal.GetValueRefOrAddDefault(_consumers, (op.Function, a.Name), out _);
+                    consumers.Add(i);
                 }
             }
         }
@@ -125,7 +130,7 @@ internal static class PlacementSteps
         public long BoundaryBytes(List<Planner.WorkItem> run)
         {
             var inside = new HashSet<Planner.WorkItem>(run);
-            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var seen = new HashSet<string>(run.Count, StringComparer.Ordinal);
             long bytes = 0;
             foreach (var i in run)
             {
@@ -139,11 +144,33 @@ internal static class PlacementSteps
                 foreach (var o in op.Outputs)
                 {
                     if (!seen.Add(o.Name)) continue;
-                    if (_consumers.TryGetValue((op.Function, o.Name), out var users) && users.Any(u => !inside.Contains(u)))
+                    if (_consumers.TryGetValue((op.Function, o.Name), out var users) && users.AnyOutside(inside))
                         bytes = Saturating.Add(bytes, o.Type.ByteSize ?? 0);
                 }
             }
             return bytes;
+        }
+
+        /// <summary>The compute ops that read one value, in op order: the first inline, the rest (rare) in a list.</summary>
+        private struct Consumers
+        {
+            private Planner.WorkItem? _first;
+            private List<Planner.WorkItem>? _more;
+
+            public void Add(Planner.WorkItem item)
+            {
+                if (_first is null) _first = item;
+                else (_more ??= new List<Planner.WorkItem>()).Add(item);
+            }
+
+            public readonly bool AnyOutside(HashSet<Planner.WorkItem> inside)
+            {
+                if (_first is not null && !inside.Contains(_first)) return true;
+                if (_more is null) return false;
+                foreach (var u in _more)
+                    if (!inside.Contains(u)) return true;
+                return false;
+            }
         }
     }
 }

@@ -48,7 +48,9 @@ public static class Planner
                     items.Add(WorkItem.ForOp(op, analysis, units));
         }
 
-        var ops = items.Where(i => i.Op is not null).ToList();
+        var ops = new List<WorkItem>(items.Count);
+        foreach (var i in items)
+            if (i.Op is not null) ops.Add(i);
         var regions = new List<RegionEstimate>();
         PlacementSteps.ApplyCosts(ops, units, notes, regions);
         ApplyGpuTail(ops, units, notes);
@@ -102,9 +104,10 @@ public static class Planner
         {
             if (i.Role != OpRole.Compute) continue;
             var take = member(i);
-            if (!take || i.Op!.Function != function)
+            // A new list only after one was handed out: most ops end no run (the GPU step takes almost none).
+            if ((!take || i.Op!.Function != function) && run.Count > 0)
             {
-                if (run.Count > 0) yield return run;
+                yield return run;
                 run = new List<WorkItem>();
             }
             function = i.Op!.Function;
@@ -248,7 +251,7 @@ public static class Planner
         private readonly Dictionary<string, Graph.ValueType> _typeAnywhere = new(values, StringComparer.Ordinal);
         private readonly Dictionary<int, (List<SegmentTensor> List, HashSet<string> Seen)> _inputs = new();
         private readonly Dictionary<int, (List<string> List, HashSet<string> Seen)> _outputs = new();
-        private readonly Dictionary<(int, string), Graph.ValueType> _producedBy = new();
+        private readonly Dictionary<(int, string), Graph.ValueType> _producedBy = new(values);
 
         public void Produce(int segment, string? function, string name, Graph.ValueType type)
         {
@@ -389,7 +392,8 @@ public static class Planner
             var own = analysis.ForOp(op.Index);
             IReadOnlyList<Finding> findings = own.Any() ? own.ToList() : Array.Empty<Finding>();
             var role = analysis.IsFolded(op) ? OpRole.Folded : analysis.IsHost(op) ? OpRole.Host : OpRole.Compute;
-            var blocker = analysis.BlockerOf(op);
+            // Folded and host ops are never blocked (BlockerOf says null for them): asked only for compute ops.
+            var blocker = role == OpRole.Compute ? analysis.BlockerOf(op) : null;
             var item = new WorkItem
             {
                 Op = op,

@@ -26,29 +26,46 @@ public static class ReportBuilder
     {
         var graph = analysis.Graph;
         var typeNames = new TypeNames();
-        var dataflow = new ReportDataflow(plan.Ops.Select(p => p.Op), typeNames);
-        var ops = plan.Ops.Select(p => new ReportOp(
-            p.Op.Index, p.Op.Kind, p.Op.Source, p.Op.Name, p.Op.Function,
-            p.Op.Outputs.Select(o => $"{o.Name}: {typeNames.Of(o.Type)}").ToArray(),
-            p.Role, p.Eligible, p.Device, p.Reason, p.ReasonRule, p.Segment, p.Cost, p.Findings)
+        var dataflow = new ReportDataflow(plan.Ops, typeNames);
+        // One loop over the plan (a 100k-op program makes this the report's hot path): each op's record, and the counts.
+        var ops = new ReportOp[plan.Ops.Count];
+        int compute = 0, folded = 0, host = 0, ane = 0, cpu = 0, gpu = 0;
+        for (var i = 0; i < ops.Length; i++)
         {
-            Inputs = dataflow.InputsOf(p.Op),
-            Parent = dataflow.ParentOf(p.Op),
-            SourceLine = p.Op.SourceLine,
-            SourceMember = p.Op.Origin.Member,
-            Origin = p.Op.Origin,
-            Region = p.Region,
-        }).ToArray();
+            var p = plan.Ops[i];
+            ops[i] = new ReportOp(
+                p.Op.Index, p.Op.Kind, p.Op.Source, p.Op.Name, p.Op.Function, OutputTexts(p.Op, typeNames),
+                p.Role, p.Eligible, p.Device, p.Reason, p.ReasonRule, p.Segment, p.Cost, p.Findings)
+            {
+                Inputs = dataflow.InputsOf(i),
+                Parent = dataflow.ParentOf(p.Op),
+                SourceLine = p.Op.SourceLine,
+                SourceMember = p.Op.Origin.Member,
+                Origin = p.Op.Origin,
+                Region = p.Region,
+            };
+            switch (p.Role)
+            {
+                case OpRole.Folded: folded++; break;
+                case OpRole.Host: host++; break;
+                case OpRole.Compute:
+                    compute++;
+                    if (p.Device == Device.Ane) ane++;
+                    else if (p.Device == Device.Cpu) cpu++;
+                    else if (p.Device == Device.Gpu) gpu++;
+                    break;
+            }
+        }
         var modelFindings = analysis.ModelLevel.ToArray();
 
         var counts = new ReportCounts(
             Ops: ops.Length,
-            ComputeOps: ops.Count(o => o.Role == OpRole.Compute),
-            FoldedOps: ops.Count(o => o.Role == OpRole.Folded),
-            HostOps: ops.Count(o => o.Role == OpRole.Host),
-            AneOps: ops.Count(o => o.Role == OpRole.Compute && o.Device == Device.Ane),
-            CpuOps: ops.Count(o => o.Role == OpRole.Compute && o.Device == Device.Cpu),
-            GpuOps: ops.Count(o => o.Role == OpRole.Compute && o.Device == Device.Gpu),
+            ComputeOps: compute,
+            FoldedOps: folded,
+            HostOps: host,
+            AneOps: ane,
+            CpuOps: cpu,
+            GpuOps: gpu,
             Findings: analysis.Findings.Count,
             Segments: plan.Segments.Count);
 
@@ -68,6 +85,16 @@ public static class ReportBuilder
             Reason = StatusReasons.Explain(plan.Status, ops, plan.Segments),
             Regions = plan.Regions,
         };
+    }
+
+    /// <summary>"y: tensor&lt;fp16, [1, 3]&gt;" for each output, each type formatted once per report.</summary>
+    private static string[] OutputTexts(Op op, TypeNames typeNames)
+    {
+        if (op.Outputs.Count == 0) return [];
+        var texts = new string[op.Outputs.Count];
+        for (var i = 0; i < texts.Length; i++)
+            texts[i] = $"{op.Outputs[i].Name}: {typeNames.Of(op.Outputs[i].Type)}";
+        return texts;
     }
 
     /// <summary>Findings grouped by rule, most frequent first; the first finding's message and fix stand for the group.</summary>

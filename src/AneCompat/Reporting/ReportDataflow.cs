@@ -1,4 +1,5 @@
 using AneCompat.Graph;
+using AneCompat.Planning;
 
 namespace AneCompat.Reporting;
 
@@ -9,21 +10,29 @@ namespace AneCompat.Reporting;
 /// </summary>
 internal sealed class ReportDataflow
 {
-    private readonly Dictionary<(string Function, string Name), int> producers = new();
+    private readonly Dictionary<(string Function, string Name), int> producers;
     private readonly Dictionary<Op, int> parents = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<Op, IReadOnlyList<ReportInput>> inputs = new(ReferenceEqualityComparer.Instance);
+    // By position in the plan: one exact-size array per op, and no map keyed by op (a 100k-op program has 100k of them).
+    private readonly ReportInput[][] inputs;
 
-    public ReportDataflow(IEnumerable<Op> opsInOrder, TypeNames typeNames)
+    public ReportDataflow(IReadOnlyList<PlannedOp> opsInOrder, TypeNames typeNames)
     {
-        foreach (var op in opsInOrder)
+        producers = new(opsInOrder.Count);
+        inputs = new ReportInput[opsInOrder.Count][];
+        for (var i = 0; i < opsInOrder.Count; i++)
         {
-            var list = new List<ReportInput>();
+            var op = opsInOrder[i].Op;
+            var named = 0;
+            foreach (var arg in op.AllArguments)
+                if (arg.Name is { Length: > 0 }) named++;
+            var list = named == 0 ? [] : new ReportInput[named];
+            var n = 0;
             foreach (var arg in op.AllArguments)
             {
                 if (arg.Name is not { Length: > 0 } name) continue; // inline literal: no edge
-                list.Add(new ReportInput(name, typeNames.Of(arg.Type), producers.TryGetValue((op.Function, name), out var from) ? from : null));
+                list[n++] = new ReportInput(name, typeNames.Of(arg.Type), producers.TryGetValue((op.Function, name), out var from) ? from : null);
             }
-            inputs[op] = list;
+            inputs[i] = list;
             foreach (var block in op.Blocks)
                 foreach (var inner in block.Ops)
                     parents[inner] = op.Index;
@@ -32,7 +41,8 @@ internal sealed class ReportDataflow
         }
     }
 
-    public IReadOnlyList<ReportInput> InputsOf(Op op) => inputs.TryGetValue(op, out var list) ? list : [];
+    /// <summary>The inputs of the op at <paramref name="position"/> in the plan's op list.</summary>
+    public IReadOnlyList<ReportInput> InputsOf(int position) => inputs[position];
 
     public int? ParentOf(Op op) => parents.TryGetValue(op, out var parent) ? parent : null;
 }

@@ -7,6 +7,10 @@ namespace AneCompat.Rules;
 /// <summary>What a model-level check sees: one model node (root or pipeline member) of the graph, for one target.</summary>
 public sealed class ModelContext
 {
+    // A model spells few distinct op types: each is looked up in the status tables once per node and evaluation,
+    // for the model checks and the op checks alike (the lookup allocates, and may run regexes, when not found).
+    private readonly Dictionary<string, OpEntry?> _entries = new(StringComparer.Ordinal);
+
     internal ModelContext(ModelGraph graph, ModelNode node, ChipProfile target, RuleCatalog catalog)
     {
         Graph = graph;
@@ -21,6 +25,13 @@ public sealed class ModelContext
     public RuleCatalog Catalog { get; }
 
     public bool IsRoot => Node.Path.Length == 0;
+
+    /// <summary>The status-table row of an op type spelled <paramref name="source"/> in this node (<see cref="RuleCatalog.Lookup"/>), looked up once.</summary>
+    public OpEntry? Entry(string source)
+    {
+        if (!_entries.TryGetValue(source, out var entry)) _entries[source] = entry = Catalog.Lookup(Graph, Node, source);
+        return entry;
+    }
 
     /// <summary>Every op of this node's functions (nested blocks included), not of its children.</summary>
     public IEnumerable<Op> Ops => Node.Functions.SelectMany(f => f.Body.AllOps());

@@ -76,10 +76,6 @@ public sealed class OpContext
     /// <summary>True when the argument is a value fed in from outside the model (a function input).</summary>
     public bool IsModelInput(Argument a) => a.Name is not null && !a.IsConstant && _functionInputs.Contains(a.Name);
 
-    /// <summary>Arguments computed at run time (not constants).</summary>
-    public IEnumerable<(string Parameter, Argument Argument)> RuntimeArguments =>
-        Op.Inputs.SelectMany(i => i.Arguments.Where(a => !a.IsConstant).Select(a => (i.Parameter, a)));
-
     private RuntimeTensor[]? _runtimeTensors;
 
     /// <summary>
@@ -88,15 +84,26 @@ public sealed class OpContext
     /// </summary>
     public IReadOnlyList<RuntimeTensor> RuntimeTensors => _runtimeTensors ??= CollectRuntimeTensors();
 
+    // Counted first, then filled: one array of the exact size per op, no growing list copied into it.
     private RuntimeTensor[] CollectRuntimeTensors()
     {
-        var list = new List<RuntimeTensor>();
+        var count = 0;
         foreach (var o in Op.Outputs)
-            if (o.Type.Kind == ValueKind.Tensor) list.Add(new RuntimeTensor(o.Name, null, null, o.Type));
+            if (o.Type.Kind == ValueKind.Tensor) count++;
         foreach (var input in Op.Inputs)
-            foreach (var a in input.Arguments)
-                if (!a.IsConstant && a.Type.Kind == ValueKind.Tensor) list.Add(new RuntimeTensor(null, input.Parameter, a, a.Type));
-        return list.Count == 0 ? Array.Empty<RuntimeTensor>() : list.ToArray();
+            for (var i = 0; i < input.Arguments.Count; i++)
+                if (IsRuntimeTensor(input.Arguments[i])) count++;
+        if (count == 0) return Array.Empty<RuntimeTensor>();
+        var tensors = new RuntimeTensor[count];
+        var n = 0;
+        foreach (var o in Op.Outputs)
+            if (o.Type.Kind == ValueKind.Tensor) tensors[n++] = new RuntimeTensor(o.Name, null, null, o.Type);
+        foreach (var input in Op.Inputs)
+            for (var i = 0; i < input.Arguments.Count; i++)
+                if (IsRuntimeTensor(input.Arguments[i])) tensors[n++] = new RuntimeTensor(null, input.Parameter, input.Arguments[i], input.Arguments[i].Type);
+        return tensors;
+
+        static bool IsRuntimeTensor(Argument a) => !a.IsConstant && a.Type.Kind == ValueKind.Tensor;
     }
 
     public ValueType? OutputType => Op.Outputs.Count > 0 ? Op.Outputs[0].Type : null;

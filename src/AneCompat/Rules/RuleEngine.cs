@@ -43,17 +43,13 @@ public sealed class RuleEngine
             var modelCtx = new ModelContext(graph, node, target, _catalog);
             foreach (var rule in _modelRules)
                 findings.AddRange(rule.Check(modelCtx));
-            // A model spells few distinct op types: each is looked up in the tables once per model node.
-            var entries = new Dictionary<string, OpEntry?>(StringComparer.Ordinal);
-
             foreach (var function in node.Functions)
             {
                 var inputs = function.Inputs.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
                 var perFunction = new Dictionary<object, object>(ReferenceEqualityComparer.Instance);
                 foreach (var op in function.Body.AllOps())
                 {
-                    if (!entries.TryGetValue(op.Source, out var entry))
-                        entries[op.Source] = entry = _catalog.Lookup(graph, node, op.Source);
+                    var entry = modelCtx.Entry(op.Source);
                     statuses[op.Index] = entry?.Status ?? OpStatus.Unknown;
                     var ctx = new OpContext(graph, node, function, op, entry, target, _catalog, inputs, perFunction);
                     if (HasTableFindings(entry)) findings.AddRange(TableFindings(ctx));

@@ -14,8 +14,10 @@ public sealed class AxisSizeRule : IOpRule
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
-        foreach (var tensor in ctx.RuntimeTensors)
+        var tensors = ctx.RuntimeTensors;
+        for (var t = 0; t < tensors.Count; t++)
         {
+            var tensor = tensors[t];
             var type = tensor.Type;
             var dims = type.Shape.Dims;
             if (dims is null || dims.Count > 5) continue;
@@ -25,11 +27,11 @@ public sealed class AxisSizeRule : IOpRule
                 var name = AxisName(dims.Count, i);
                 var cap = name is "N" or "C" ? ctx.Target.MaxChannelAxis : ctx.Target.MaxSpatialAxis;
                 if (size <= cap) continue;
-                yield return ctx.Report(Descriptors.DimAxisMax,
-                    $"{ctx.Label}: {tensor.Role} {type.Shape} has {name} = {size}, over the {name} cap {cap} on {ctx.Target.Name} ({ctx.Target.Generation}).");
-                yield break;
+                return [ctx.Report(Descriptors.DimAxisMax,
+                    $"{ctx.Label}: {tensor.Role} {type.Shape} has {name} = {size}, over the {name} cap {cap} on {ctx.Target.Name} ({ctx.Target.Generation}).")];
             }
         }
+        return [];
     }
 
     private static string AxisName(int rank, int axis) => (rank - 1 - axis) switch

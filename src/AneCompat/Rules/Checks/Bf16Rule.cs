@@ -13,7 +13,7 @@ public sealed class Bf16Rule : IOpRule
     public IEnumerable<Finding> Check(OpContext ctx)
     {
         var bf16 = Precision.Roles(ctx, ElementType.BFloat16);
-        if (bf16.Count == 0) yield break;
-        yield return ctx.Report(Descriptors.DtypeBf16, $"{ctx.Label} uses bf16 ({string.Join(", ", bf16.Take(3))}): bf16 has no ANE path.");
+        if (bf16.Count == 0) return [];
+        return [ctx.Report(Descriptors.DtypeBf16, $"{ctx.Label} uses bf16 ({string.Join(", ", bf16.Take(3))}): bf16 has no ANE path.")];
     }
 }

@@ -16,32 +16,42 @@ public sealed class ChannelBroadcastRule : IOpRule
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
-        var shapes = ctx.RuntimeArguments
-            .Where(x => x.Argument.Type.Kind == ValueKind.Tensor && x.Argument.Type.Shape.IsKnown)
-            .Select(x => (x.Argument, Sizes: x.Argument.Type.Shape.Sizes!))
-            .ToList();
-        if (shapes.Count < 2) yield break;
-        var (a, b) = (shapes[0], shapes[1]);
-        if (!Broadcasts(a.Sizes, b.Sizes)) yield break;
-        var what = $"runtime tensors '{a.Argument}' {OpContext.Shape(a.Sizes)} and '{b.Argument}' {OpContext.Shape(b.Sizes)} broadcast against each other";
+        if (!FirstTwoKnownRuntimeTensors(ctx.Op, out var a, out var b)) return [];
+        if (!Broadcasts(a.Type.Shape.Dims!, b.Type.Shape.Dims!)) return [];
+        var (aSizes, bSizes) = (a.Type.Shape.Sizes!, b.Type.Shape.Sizes!);
+        var what = $"runtime tensors '{a}' {OpContext.Shape(aSizes)} and '{b}' {OpContext.Shape(bSizes)} broadcast against each other";
         if (ctx.IsMlProgram)
-        {
-            yield return ctx.Report(Descriptors.EwBcastChannel,
+            return [ctx.Report(Descriptors.EwBcastChannel,
                 $"{ctx.Label}: {what}; the old Espresso ANE path rejected this (constant vectors only), modern ML-program behaviour is not documented (open question 6).",
-                Effect.Unknown);
-            yield break;
-        }
-        yield return ctx.Report(Descriptors.EwBcastChannel, $"{ctx.Label}: {what}; Espresso's ANE path supports channel broadcast only with a constant vector.");
+                Effect.Unknown)];
+        return [ctx.Report(Descriptors.EwBcastChannel, $"{ctx.Label}: {what}; Espresso's ANE path supports channel broadcast only with a constant vector.")];
     }
 
-    /// <summary>True when, right-aligned, some axis is 1 on one side and larger on the other.</summary>
-    private static bool Broadcasts(long[] x, long[] y)
+    /// <summary>The op's first two run-time tensor arguments of known shape, in input order (a loop: every elementwise op is checked).</summary>
+    private static bool FirstTwoKnownRuntimeTensors(Op op, out Argument a, out Argument b)
     {
-        var n = Math.Max(x.Length, y.Length);
+        Argument? first = null;
+        foreach (var input in op.Inputs)
+            for (var i = 0; i < input.Arguments.Count; i++)
+            {
+                var arg = input.Arguments[i];
+                if (arg.IsConstant || arg.Type.Kind != ValueKind.Tensor || !arg.Type.Shape.IsKnown) continue;
+                if (first is null) { first = arg; continue; }
+                (a, b) = (first, arg);
+                return true;
+            }
+        (a, b) = (null!, null!);
+        return false;
+    }
+
+    /// <summary>True when, right-aligned, some axis is 1 on one side and larger on the other (every size known).</summary>
+    private static bool Broadcasts(IReadOnlyList<Dim> x, IReadOnlyList<Dim> y)
+    {
+        var n = Math.Max(x.Count, y.Count);
         for (var i = 1; i <= n; i++)
         {
-            var a = i <= x.Length ? x[^i] : 1;
-            var b = i <= y.Length ? y[^i] : 1;
+            var a = i <= x.Count ? x[^i].Size!.Value : 1;
+            var b = i <= y.Count ? y[^i].Size!.Value : 1;
             if (a != b && (a == 1 || b == 1)) return true;
         }
         return false;

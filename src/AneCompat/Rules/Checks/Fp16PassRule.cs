@@ -14,16 +14,16 @@ public sealed class Fp16PassRule : IOpRule
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
-        if (!ctx.IsMlProgram || !Precision.IsComputeOp(ctx)) yield break;
-        foreach (var (parameter, arg) in Precision.Fp32Constants(ctx))
-        {
-            var values = arg.Constant?.Floats;
-            if (values is null) continue;
-            var over = values.Where(v => double.IsFinite(v) && Math.Abs(v) > Precision.Fp16Max && Math.Abs(v) < Precision.SaturatedSentinel).ToList();
-            if (over.Count == 0) continue;
-            yield return ctx.Report(Descriptors.DtypeFp16Pass,
-                $"{ctx.Label}: fp32 constant {parameter} = {arg} holds {over[0]:G6}, beyond the fp16 range ±65504; coremltools' fp16 pass keeps such an op in fp32, off the NE.");
-            yield break;
-        }
+        if (!ctx.IsMlProgram || !Precision.IsComputeOp(ctx)) return [];
+        foreach (var input in ctx.Op.Inputs)
+            for (var i = 0; i < input.Arguments.Count; i++)
+            {
+                var arg = input.Arguments[i];
+                if (!Precision.IsFp32Constant(arg) || arg.Constant?.Floats is not { } values) continue;
+                if (Precision.FirstBeyond(values, Precision.Fp16Max, Precision.SaturatedSentinel) is not { } over) continue;
+                return [ctx.Report(Descriptors.DtypeFp16Pass,
+                    $"{ctx.Label}: fp32 constant {input.Parameter} = {arg} holds {over:G6}, beyond the fp16 range ±65504; coremltools' fp16 pass keeps such an op in fp32, off the NE.")];
+            }
+        return [];
     }
 }

@@ -16,16 +16,17 @@ public sealed class Fp16RangeRule : IOpRule
     public IEnumerable<Finding> Check(OpContext ctx)
     {
         // A const op is folded into its consumer, which reports the value; reporting the const too doubles the finding.
-        if (ctx.Entry?.Status == OpStatus.Folded) yield break;
-        var runsFp16 = ctx.IsNeuralNetwork || ctx.IsMlProgram && ctx.Op.Outputs.Any(o => o.Type.Element == ElementType.Float16);
-        if (!runsFp16) yield break;
-        foreach (var (parameter, arg, values) in Precision.FloatConstants(ctx))
-        {
-            var over = values.FirstOrDefault(v => double.IsFinite(v) && Math.Abs(v) > Precision.Fp16Max);
-            if (over == 0) continue;
-            yield return ctx.Report(Descriptors.DtypeFp16Only,
-                $"{ctx.Label}: constant {parameter} = {arg} holds {over:G6}, beyond the fp16 range ±65504 the ANE computes in; it becomes inf.");
-            yield break;
-        }
+        if (ctx.Entry?.Status == OpStatus.Folded) return [];
+        var runsFp16 = ctx.IsNeuralNetwork || ctx.IsMlProgram && Precision.HasOutput(ctx.Op, ElementType.Float16);
+        if (!runsFp16) return [];
+        foreach (var input in ctx.Op.Inputs)
+            for (var i = 0; i < input.Arguments.Count; i++)
+            {
+                var arg = input.Arguments[i];
+                if (arg.Constant?.Floats is not { } values || Precision.FirstBeyond(values, Precision.Fp16Max) is not { } over) continue;
+                return [ctx.Report(Descriptors.DtypeFp16Only,
+                    $"{ctx.Label}: constant {input.Parameter} = {arg} holds {over:G6}, beyond the fp16 range ±65504 the ANE computes in; it becomes inf.")];
+            }
+        return [];
     }
 }

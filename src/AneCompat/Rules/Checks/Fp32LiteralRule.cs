@@ -15,11 +15,16 @@ public sealed class Fp32LiteralRule : IOpRule
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
-        if (!ctx.IsMlProgram || !Precision.IsComputeOp(ctx) || Precision.Fp32Tensors(ctx).Count == 0) yield break;
-        var constants = Precision.Fp32Constants(ctx).ToList();
-        if (constants.Count == 0 || !ProgramHasFp16(ctx)) yield break;
-        yield return ctx.Report(Descriptors.DtypeFp32Literal,
-            $"{ctx.Label} takes fp32 constant(s) {string.Join(", ", constants.Take(3).Select(c => $"{c.Parameter} = {c.Argument}"))} in an otherwise fp16 program: the fp32 buffer makes this op fp32, which the NE cannot execute.");
+        if (!ctx.IsMlProgram || !Precision.IsComputeOp(ctx) || !Precision.HasTensor(ctx, ElementType.Float32)) return [];
+        // The message names the first three; the rest are not formatted.
+        List<string>? constants = null;
+        foreach (var input in ctx.Op.Inputs)
+            for (var i = 0; i < input.Arguments.Count; i++)
+                if (Precision.IsFp32Constant(input.Arguments[i]) && (constants ??= new List<string>(3)).Count < 3)
+                    constants.Add($"{input.Parameter} = {input.Arguments[i]}");
+        if (constants is null || !ProgramHasFp16(ctx)) return [];
+        return [ctx.Report(Descriptors.DtypeFp32Literal,
+            $"{ctx.Label} takes fp32 constant(s) {string.Join(", ", constants)} in an otherwise fp16 program: the fp32 buffer makes this op fp32, which the NE cannot execute.")];
     }
 
     // Once per function, not once per op: a scan per op is quadratic on a large fp32 program.

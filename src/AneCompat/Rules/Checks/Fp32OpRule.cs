@@ -11,10 +11,10 @@ public sealed class Fp32OpRule : IOpRule
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
-        if (!ctx.IsMlProgram || !Precision.IsComputeOp(ctx)) yield break;
+        if (!ctx.IsMlProgram || !Precision.IsComputeOp(ctx)) return [];
         var fp32 = Precision.Fp32Tensors(ctx);
-        if (fp32.Count == 0) yield break;
-        yield return ctx.Report(Descriptors.DtypeFp32,
-            $"{ctx.Label} is fp32-typed ({string.Join(", ", fp32.Take(3))} fp32); ML-program types set a minimum precision and the NE is barred for fp32.");
+        if (fp32.Count == 0) return [];
+        return [ctx.Report(Descriptors.DtypeFp32,
+            $"{ctx.Label} is fp32-typed ({string.Join(", ", fp32.Take(3))} fp32); ML-program types set a minimum precision and the NE is barred for fp32.")];
     }
 }

@@ -15,9 +15,9 @@ public sealed class HintFallbackRule : IOpRule
     public IEnumerable<Finding> Check(OpContext ctx)
     {
         // Only compiled models carry the hint: skip the lookups below (which allocate) for every other op.
-        if (!ctx.Op.Attributes.ContainsKey(Graph.Attr.HintFallbackFromAne) && ctx.Op.Input(Graph.Attr.HintFallbackFromAne) is null) yield break;
-        if (!ctx.Bool(Graph.Attr.HintFallbackFromAne) && ctx.Long(Graph.Attr.HintFallbackFromAne) is not > 0) yield break;
-        yield return ctx.Report(Descriptors.HintFallback,
-            $"{ctx.Label}: the compiled model marks this layer hint_fallback_from_ane = 1, so Core ML is told to run it off the ANE.");
+        if (!ctx.Op.Attributes.ContainsKey(Graph.Attr.HintFallbackFromAne) && ctx.Op.Input(Graph.Attr.HintFallbackFromAne) is null) return [];
+        if (!ctx.Bool(Graph.Attr.HintFallbackFromAne) && ctx.Long(Graph.Attr.HintFallbackFromAne) is not > 0) return [];
+        return [ctx.Report(Descriptors.HintFallback,
+            $"{ctx.Label}: the compiled model marks this layer hint_fallback_from_ane = 1, so Core ML is told to run it off the ANE.")];
     }
 }

@@ -15,7 +15,7 @@ public sealed class IntTensorRule : IOpRule
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
-        if (!ctx.IsMlProgram || ctx.Entry?.Status is OpStatus.Folded or OpStatus.Host) yield break;
+        if (!ctx.IsMlProgram || ctx.Entry?.Status is OpStatus.Folded or OpStatus.Host) return [];
         // Loops rather than LINQ: this runs for every op, and almost every op has no wide-int tensor at all.
         List<string>? wide = null;
         foreach (var o in ctx.Op.Outputs)
@@ -25,9 +25,9 @@ public sealed class IntTensorRule : IOpRule
             foreach (var a in input.Arguments)
                 if (!a.IsConstant && a.Type.Kind == ValueKind.Tensor && IsWideInt(a.Type.Element) && !(input.Parameter == "indices" && ctx.IsModelInput(a)))
                     (wide ??= new List<string>()).Add($"input {input.Parameter} {a.Type}");
-        if (wide is null) yield break;
-        yield return ctx.Report(Descriptors.DtypeInt,
-            $"{ctx.Label} computes on {string.Join(", ", wide.Take(3))}: int32/int64 are not NE dtypes (fp16, int8, int16); int32 is rejected by the compiler.");
+        if (wide is null) return [];
+        return [ctx.Report(Descriptors.DtypeInt,
+            $"{ctx.Label} computes on {string.Join(", ", wide.Take(3))}: int32/int64 are not NE dtypes (fp16, int8, int16); int32 is rejected by the compiler.")];
     }
 
     private static bool IsWideInt(ElementType e) => e is ElementType.Int32 or ElementType.Int64 or ElementType.UInt32 or ElementType.UInt64;

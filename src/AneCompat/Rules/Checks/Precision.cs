@@ -25,36 +25,46 @@ internal static class Precision
     /// <summary>The fp32 tensors an ML-program op reads or writes at run time.</summary>
     public static IReadOnlyList<string> Fp32Tensors(OpContext ctx) => Roles(ctx, ElementType.Float32);
 
+    // The helpers below run for every op of a model: indexed loops over the lists, no iterators or LINQ, so an op
+    // without a finding allocates nothing.
+
     /// <summary>How messages name the op's run-time tensors of <paramref name="element"/> (empty, without allocating, when none).</summary>
     public static IReadOnlyList<string> Roles(OpContext ctx, ElementType element)
     {
         List<string>? roles = null;
-        foreach (var t in ctx.RuntimeTensors)
-            if (t.Type.Element == element) (roles ??= new List<string>()).Add(t.Role);
+        var tensors = ctx.RuntimeTensors;
+        for (var i = 0; i < tensors.Count; i++)
+            if (tensors[i].Type.Element == element) (roles ??= new List<string>()).Add(tensors[i].Role);
         return roles ?? (IReadOnlyList<string>)Array.Empty<string>();
     }
 
-    public static bool HasFloatTensor(OpContext ctx)
+    /// <summary>True when some run-time tensor of the op has element type <paramref name="element"/>.</summary>
+    public static bool HasTensor(OpContext ctx, ElementType element)
     {
-        foreach (var t in ctx.RuntimeTensors)
-            if (t.Type.Element.IsFloat()) return true;
+        var tensors = ctx.RuntimeTensors;
+        for (var i = 0; i < tensors.Count; i++)
+            if (tensors[i].Type.Element == element) return true;
         return false;
     }
 
-    /// <summary>Constant float arguments stored as fp32.</summary>
-    public static IEnumerable<(string Parameter, Argument Argument)> Fp32Constants(OpContext ctx)
+    /// <summary>True when some output of the op has element type <paramref name="element"/>.</summary>
+    public static bool HasOutput(Op op, ElementType element)
     {
-        foreach (var i in ctx.Op.Inputs)
-            foreach (var a in i.Arguments)
-                if (a.Constant?.Type.Element == ElementType.Float32 || a.IsConstant && a.Type.Element == ElementType.Float32)
-                    yield return (i.Parameter, a);
+        var outputs = op.Outputs;
+        for (var i = 0; i < outputs.Count; i++)
+            if (outputs[i].Type.Element == element) return true;
+        return false;
     }
 
-    public static IEnumerable<(string Parameter, Argument Argument, double[] Values)> FloatConstants(OpContext ctx)
+    /// <summary>A constant float argument stored as fp32.</summary>
+    public static bool IsFp32Constant(Argument a) =>
+        a.Constant?.Type.Element == ElementType.Float32 || a.IsConstant && a.Type.Element == ElementType.Float32;
+
+    /// <summary>The first of <paramref name="values"/> that is finite and beyond ±<paramref name="above"/> (and below <paramref name="below"/>), or null.</summary>
+    public static double? FirstBeyond(double[] values, double above, double below = double.PositiveInfinity)
     {
-        foreach (var i in ctx.Op.Inputs)
-            foreach (var a in i.Arguments)
-                if (a.Constant?.Floats is { } values)
-                    yield return (i.Parameter, a, values);
+        foreach (var v in values)
+            if (double.IsFinite(v) && Math.Abs(v) > above && Math.Abs(v) < below) return v;
+        return null;
     }
 }

@@ -11,12 +11,14 @@ public sealed class RankRule : IOpRule
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
-        foreach (var tensor in ctx.RuntimeTensors)
+        var tensors = ctx.RuntimeTensors;
+        for (var i = 0; i < tensors.Count; i++)
         {
+            var tensor = tensors[i];
             var type = tensor.Type;
             if (type.Shape.Rank is not { } rank || rank <= ctx.Target.MaxRank) continue;
-            yield return ctx.Report(Descriptors.RankMax5, $"{ctx.Label}: {tensor.Role} has rank {rank} {type.Shape}, above the ANE maximum of {ctx.Target.MaxRank}.");
-            yield break;
+            return [ctx.Report(Descriptors.RankMax5, $"{ctx.Label}: {tensor.Role} has rank {rank} {type.Shape}, above the ANE maximum of {ctx.Target.MaxRank}.")];
         }
+        return [];
     }
 }

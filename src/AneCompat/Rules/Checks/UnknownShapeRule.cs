@@ -15,14 +15,14 @@ public sealed class UnknownShapeRule : IOpRule
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
-        if (!Precision.IsComputeOp(ctx)) yield break;
+        if (!Precision.IsComputeOp(ctx)) return [];
         foreach (var output in ctx.Op.Outputs)
         {
             if (output.Type.Kind != ValueKind.Tensor || output.Type.Shape.IsKnown) continue;
             var what = output.Type.Shape.Rank is null ? "rank and shape are" : $"shape {output.Type.Shape} is";
-            yield return ctx.Report(Descriptors.ShapeUnknown,
-                $"{ctx.Label}: the {what} not known statically for output '{output.Name}', so RANK-MAX5 and DIM-AXIS-MAX could not be checked on it.");
-            yield break;
+            return [ctx.Report(Descriptors.ShapeUnknown,
+                $"{ctx.Label}: the {what} not known statically for output '{output.Name}', so RANK-MAX5 and DIM-AXIS-MAX could not be checked on it.")];
         }
+        return [];
     }
 }
