@@ -4,8 +4,9 @@
 # (../shared/bench/netron/load.mjs, NETRON_ROOT pointing at a checkout of Netron's sources: see that folder's README;
 # no Netron code is kept here). Every model of expected-ops.json in the corpus ($ANECOMPAT_CORPUS or
 # ../shared/corpus), or the MODEL-KEYs given. Each tool runs RUNS times (default 5) per model, alternating, after one
-# untimed warm-up run each (file cache); the table gives the median wall-clock time in ms (nanosecond clock) and the
-# peak RSS in MiB (GNU time, largest of the runs). Prints the machine's load average first: compare on a quiet machine.
+# untimed warm-up run each (file cache); the table gives the median wall-clock time in ms (spawn to reap, timed by
+# bench/run-timed.py) and the peak RSS in MiB (the child's own, from os.wait4; largest of the runs). Prints the
+# machine's load average first: compare on a quiet machine.
 #   bash bench/compare-netron.sh /path/to/AneCompat.Cli [MODEL-KEY…]
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -19,11 +20,8 @@ if [ ${#keys[@]} -eq 0 ]; then
 fi
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 once() { # once TAG COMMAND…: runs the command once (stdout to $tmp/out); appends "ns kib" to $tmp/samples.TAG
-  local tag=$1 start end; shift
-  start=$(date +%s%N)
-  /usr/bin/time -f '%M' -o "$tmp/time" "$@" >"$tmp/out" 2>/dev/null
-  end=$(date +%s%N)
-  echo "$((end - start)) $(tail -1 "$tmp/time")" >>"$tmp/samples.$tag"
+  local tag=$1; shift
+  python3 bench/run-timed.py "$tmp/out" "$@" >>"$tmp/samples.$tag"
 }
 summary() { # median ms and max MiB of the samples in $1
   sort -n "$1" | awk '{ t[NR] = $1; if ($2 > m) m = $2 } END { printf "%.0f %.1f", t[int((NR + 1) / 2)] / 1e6, m / 1024 }'
