@@ -22,10 +22,6 @@ public sealed class CompiledTable
 
     public IReadOnlyList<string> Header { get; }
 
-    public int Count => _rows.Length;
-
-    public Row this[int index] => new(this, _rows[index]);
-
     public IEnumerable<Row> Rows
     {
         get

@@ -134,18 +134,7 @@ public static class GraphJsonWriter
             j.WriteStartObject();
             j.WriteString("name", o.Name);
             j.WriteString("dtype", o.Type.Element.ToMilName());
-            if (o.Type.Shape.Dims is null) j.WriteNull("shape");
-            else
-            {
-                j.WriteStartArray("shape");
-                foreach (var d in o.Type.Shape.Dims)
-                {
-                    if (d.Size is long s) j.WriteNumberValue(s);
-                    else if (d.Symbol is not null) j.WriteStringValue(d.Symbol);
-                    else j.WriteNullValue();
-                }
-                j.WriteEndArray();
-            }
+            j.WriteShape("shape", o.Type.Shape);
             j.WriteString("type", o.Type.ToString());
             j.WriteEndObject();
         }

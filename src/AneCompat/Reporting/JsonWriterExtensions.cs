@@ -1,10 +1,11 @@
 using System.Text.Json;
+using AneCompat.Graph;
 
 namespace AneCompat.Reporting;
 
 /// <summary>
-/// The shapes every JSON document we write repeats: a property that is null when its value is absent, and an array
-/// of strings. One place, so the report, diff, plan-comparison and rules documents spell them the same way.
+/// The shapes every JSON document we write repeats: a property that is null when its value is absent, an array of
+/// strings, a tensor shape. One place, so the report, diff, plan-comparison and rules documents spell them the same way.
 /// </summary>
 public static class JsonWriterExtensions
 {
@@ -33,6 +34,20 @@ public static class JsonWriterExtensions
     {
         w.WriteStartArray(name);
         foreach (var v in values) w.WriteStringValue(v);
+        w.WriteEndArray();
+    }
+
+    /// <summary>A tensor shape: null when even the rank is unknown; else one entry per axis: its size, its symbol, or null.</summary>
+    public static void WriteShape(this Utf8JsonWriter w, string name, TensorShape shape)
+    {
+        if (shape.Dims is null) { w.WriteNull(name); return; }
+        w.WriteStartArray(name);
+        foreach (var d in shape.Dims)
+        {
+            if (d.Size is { } size) w.WriteNumberValue(size);
+            else if (d.Symbol is { } symbol) w.WriteStringValue(symbol);
+            else w.WriteNullValue();
+        }
         w.WriteEndArray();
     }
 }

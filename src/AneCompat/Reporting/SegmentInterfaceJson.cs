@@ -24,25 +24,11 @@ internal static class SegmentInterfaceJson
             w.WriteStartObject();
             w.WriteString("name", t.Name);
             if (t.Element == ElementType.Unknown) w.WriteNull("dtype"); else w.WriteString("dtype", t.Element.ToMilName());
-            WriteShape(w, t.Shape);
+            w.WriteShape("shape", t.Shape);
             w.WriteString("type", t.Type.ToString());
             w.WriteNumberOrNull("bytes", t.Bytes);
             w.WriteNumberOrNull("fromSegment", t.FromSegment);
             w.WriteEndObject();
-        }
-        w.WriteEndArray();
-    }
-
-    /// <summary>Null when even the rank is unknown; else one entry per axis: its size, its symbol, or null.</summary>
-    private static void WriteShape(Utf8JsonWriter w, TensorShape shape)
-    {
-        if (shape.Dims is null) { w.WriteNull("shape"); return; }
-        w.WriteStartArray("shape");
-        foreach (var d in shape.Dims)
-        {
-            if (d.Size is { } size) w.WriteNumberValue(size);
-            else if (d.Symbol is { } symbol) w.WriteStringValue(symbol);
-            else w.WriteNullValue();
         }
         w.WriteEndArray();
     }

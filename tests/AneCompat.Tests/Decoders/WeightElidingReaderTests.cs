@@ -32,7 +32,7 @@ public class WeightElidingReaderTests
         var elided = WeightElidingReader.Read(path);
 
         long payloadBytes = 0, recordedBytes = 0;
-        Visit(full, w =>
+        Visit<WeightParams>(full, w =>
         {
             payloadBytes += w.FloatValue.Count * 4L + w.Float16Value.Length + w.RawValue.Length + w.Int8RawValue.Length;
             w.FloatValue.Clear();
@@ -40,7 +40,7 @@ public class WeightElidingReaderTests
             w.RawValue = ByteString.Empty;
             w.Int8RawValue = ByteString.Empty;
         });
-        Visit(elided, w =>
+        Visit<WeightParams>(elided, w =>
         {
             Assert.Empty(w.FloatValue);
             Assert.True(w.Float16Value.IsEmpty && w.RawValue.IsEmpty && w.Int8RawValue.IsEmpty);
@@ -73,9 +73,9 @@ public class WeightElidingReaderTests
         var deferred = WeightElidingReader.Read(path, deferMilOperations: true);
 
         var eagerOps = 0;
-        VisitBlocks(eager, b => eagerOps += b.Operations.Count);
+        Visit<Mil.Block>(eager, b => eagerOps += b.Operations.Count);
         var deferredOps = 0;
-        VisitBlocks(deferred, b =>
+        Visit<Mil.Block>(deferred, b =>
         {
             Assert.Empty(b.Operations);
             deferredOps += b.AnecompatDeferredOperations.Count;
@@ -108,44 +108,25 @@ public class WeightElidingReaderTests
         finally { File.Delete(path); }
     }
 
-    /// <summary>Calls <paramref name="onBlock"/> for every ML program block, before visiting what it holds.</summary>
-    private static void VisitBlocks(IMessage message, Action<Mil.Block> onBlock)
+    /// <summary>
+    /// Calls <paramref name="onEach"/> for every <typeparamref name="T"/> in the message tree, before visiting what it
+    /// holds (so what the callback adds is visited too).
+    /// </summary>
+    private static void Visit<T>(IMessage message, Action<T> onEach) where T : class, IMessage
     {
-        if (message is Mil.Block block) onBlock(block);
+        if (message is T found) onEach(found);
         foreach (var field in message.Descriptor.Fields.InFieldNumberOrder())
         {
             if (field.FieldType != FieldType.Message) continue;
             switch (field.Accessor.GetValue(message))
             {
                 case null: break;
-                case IMessage m: VisitBlocks(m, onBlock); break;
+                case IMessage m: Visit(m, onEach); break;
                 case System.Collections.IDictionary map:
-                    foreach (var v in map.Values) if (v is IMessage mv) VisitBlocks(mv, onBlock);
+                    foreach (var v in map.Values) if (v is IMessage mv) Visit(mv, onEach);
                     break;
                 case System.Collections.IEnumerable list:
-                    foreach (var item in list) if (item is IMessage mi) VisitBlocks(mi, onBlock);
-                    break;
-            }
-        }
-    }
-
-    /// <summary>Calls <paramref name="onWeights"/> for every WeightParams anywhere in the message tree.</summary>
-    private static void Visit(IMessage message, Action<WeightParams> onWeights)
-    {
-        if (message is WeightParams w) { onWeights(w); return; }
-        foreach (var field in message.Descriptor.Fields.InFieldNumberOrder())
-        {
-            if (field.FieldType != FieldType.Message) continue;
-            var value = field.Accessor.GetValue(message);
-            switch (value)
-            {
-                case null: break;
-                case IMessage m: Visit(m, onWeights); break;
-                case System.Collections.IDictionary map:
-                    foreach (var v in map.Values) if (v is IMessage mv) Visit(mv, onWeights);
-                    break;
-                case System.Collections.IEnumerable list:
-                    foreach (var item in list) if (item is IMessage mi) Visit(mi, onWeights);
+                    foreach (var item in list) if (item is IMessage mi) Visit(mi, onEach);
                     break;
             }
         }

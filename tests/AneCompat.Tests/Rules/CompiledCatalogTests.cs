@@ -30,9 +30,9 @@ public class CompiledCatalogTests
         {
             var lines = File.ReadAllLines(file).Where(l => l.Trim('\r').Length > 0).ToList();
             var table = CompiledTable.Get(Path.GetFileName(file));
-            Assert.Equal(lines.Count - 1, table.Count);
+            Assert.Equal(lines.Count - 1, table.Rows.Count());
             Assert.Equal(lines[0].Split('\t')[0].Trim(), table.Header[0]);
-            Assert.Equal(lines[^1].Split('\t')[0].Trim(), table[table.Count - 1].Cells[0]);
+            Assert.Equal(lines[^1].Split('\t')[0].Trim(), table.Rows.Last().Cells[0]);
         }
     }
 
