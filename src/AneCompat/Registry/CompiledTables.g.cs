@@ -4,20 +4,21 @@
 // </auto-generated>
 namespace AneCompat.Registry;
 
+// Each table is built once, when first asked for: the registry and the rule catalog read three of them both.
 internal static class CompiledTables
 {
     public static CompiledTable Table(string fileName) => fileName switch
     {
-        "espresso-layers.tsv" => EspressoLayers(),
-        "mil-ops.tsv" => MilOps(),
-        "model-types.tsv" => ModelTypes(),
-        "nn-layers.tsv" => NnLayers(),
-        "op-kinds.tsv" => OpKinds(),
-        "sources.tsv" => Sources(),
+        "espresso-layers.tsv" => EspressoLayers.Value,
+        "mil-ops.tsv" => MilOps.Value,
+        "model-types.tsv" => ModelTypes.Value,
+        "nn-layers.tsv" => NnLayers.Value,
+        "op-kinds.tsv" => OpKinds.Value,
+        "sources.tsv" => Sources.Value,
         _ => throw new KeyNotFoundException($"Rules/Data has no table '{fileName}'"),
     };
 
-    private static CompiledTable EspressoLayers() => new(
+    private static readonly Lazy<CompiledTable> EspressoLayers = new(() => new(
         ["layer", "kind", "status", "conf", "rules", "analogy", "notes", "evidence"],
         [
             ["convolution", "conv", "C", "G", "", "NN convolution / MIL conv", "Status by analogy (inferred): the compiled form of a NeuralNetwork convolution; kernel-width, stride and dilation conditions as conv.", "HOL-UL, AF-QUIRK"],
@@ -44,9 +45,9 @@ internal static class CompiledTables
             ["prelu", "prelu", "C", "G", "", "MIL prelu", "Status by analogy (inferred): per-channel alpha, native at rank >= 3.", "AF-CAT"],
             ["flatten", "flatten", "Y", "G", "", "NN flatten", "Status by analogy (inferred).", "AF-CAP"],
             ["batched_mat_mul", "matmul", "N", "R", "MATMUL-NN-BATCHED", "NN batchedMatmul", "Espresso kernel validation sends batched_mat_mul to fallback (observed).", "ANETOOLS-1, CT-1196"],
-        ]);
+        ]));
 
-    private static CompiledTable MilOps() => new(
+    private static readonly Lazy<CompiledTable> MilOps = new(() => new(
         ["op", "kind", "status", "conf", "rules", "opsets", "notes", "evidence"],
         [
             ["clamped_relu", "clamped_relu", "Y", "R", "", "iOS15, iOS17 (activation)", "", "AF-CAT"],
@@ -219,9 +220,9 @@ internal static class CompiledTables
             ["scaled_dot_product_attention", "scaled_dot_product_attention", "C", "A,R,C", "", "iOS18 (transformers)", "Apple: the NE has no fused SDPA path; attention runs per head (matmul/softmax/matmul); MLComputePlan on M4 (macOS 27) prefers NE only for large tensors (~2M elements each, fp16); direct-path survey: MIL SDPA routed to ANE only for heads>=64, seq>=~496, d=64. Opt-in coremltools pass scaled_dot_product_attention_sliced_q (not in the default pipeline; Q seq>=1280, chunks of seq/16) slices Q for memory.", "APL-CAI, VX-436, AF-CAP, APL-CT-SRC"],
             ["coreml_update_state", "write_state", "C", "A,C", "", "coreml dialect, iOS18 (coreml_dialect/ops.py)", "Writes a state; serialized as `write_state` (+ `read_state`), so it does not appear by this name in saved models. Keeps the state's dtype (STATE-DTYPE). Early iOS 18 builds rejected it on ANE (error -14); later worked with 1-2 states per chunk.", "APL-CT-SRC, CMLLM, CT-2631"],
             ["write_state", "write_state", "C", "A,C", "", "serialized form of coreml_update_state (backend/mil/load.py; not a registered pymil op)", "What a saved iOS18 program contains for a state write. Same placement facts as coreml_update_state / read_state (STATE-*).", "APL-CT-SRC, CMLLM, CT-2631"],
-        ]);
+        ]));
 
-    private static CompiledTable ModelTypes() => new(
+    private static readonly Lazy<CompiledTable> ModelTypes = new(() => new(
         ["type", "family", "status", "rules", "conf", "notes"],
         [
             ["pipelineClassifier", "pipeline", "P", "MODEL-PIPELINE", "C", "each sub-model is planned separately"],
@@ -261,9 +262,9 @@ internal static class CompiledTables
             ["wordEmbedding", "classical", "N", "MODEL-NONNN", "G", "CPU (classical ML; no ANE code path is known)"],
             ["audioFeaturePrint", "appleProvided", "U", "MODEL-FEATUREPRINT", "G", "Apple-internal network inside SoundAnalysis; placement not public"],
             ["serializedModel", "serialized", "U", "MODEL-SERIALIZED", "G", "reserved private model type; contents not public"],
-        ]);
+        ]));
 
-    private static CompiledTable NnLayers() => new(
+    private static readonly Lazy<CompiledTable> NnLayers = new(() => new(
         ["layer", "field", "kind", "status", "conf", "rules", "message", "notes", "evidence"],
         [
             ["convolution", "100", "conv", "C", "R,C", "", "ConvolutionLayerParams", "Core ANE op. Old Espresso ANE path: dilated convolution reported unsupported (hollance, iOS 13-14 era); large kernels (>7x7) split the ANE graph in YOLOv5 exports; kernel-width caps as MIL conv. Deconvolution (isDeconvolution) works. Two-input (runtime weight) form: unknown.", "HOL-UL, YOLO-2526, AF-QUIRK"],
@@ -424,9 +425,9 @@ internal static class CompiledTables
             ["globalPooling3d", "1466", "pool", "U", "G", "CONV-3D", "GlobalPooling3DLayerParams", "", "CT-1368"],
             ["sliceBySize", "1470", "slice_by_size", "C", "C", "", "SliceBySizeLayerParams", "Static size; runtime begin -> CPU.", "SMP-NOTES"],
             ["convolution3d", "1471", "conv", "U", "C,R", "CONV-3D", "Convolution3DLayerParams", "CPU-only before iOS 17, GPU from iOS 17 (#1368); direct path says 3-D conv depth is native on M1+. Core ML ANE placement unconfirmed.", "CT-1368, AF-CAT"],
-        ]);
+        ]));
 
-    private static CompiledTable OpKinds() => new(
+    private static readonly Lazy<CompiledTable> OpKinds = new(() => new(
         ["kind", "role", "cost", "factor", "work"],
         [
             ["_const_symbolic", "folded", "none", "", "metadata"],
@@ -621,9 +622,9 @@ internal static class CompiledTables
             ["upsample_nearest_neighbor", "compute", "per_output", "4", "vector"],
             ["while_loop", "control", "none", "", "copy"],
             ["write_state", "compute", "none", "", "copy"],
-        ]);
+        ]));
 
-    private static CompiledTable Sources() => new(
+    private static readonly Lazy<CompiledTable> Sources = new(() => new(
         ["code", "source"],
         [
             ["APL-CAI", "apple/coreai-models: `skills/skills/model-authoring/references/neural_engine_rules.md` and `\u2026/references/common_issues.md` (Apple's 2026 Neural Engine authoring rules, written for Core AI; checked at commit 86b363d, Aug 2026), with `skills/skills/model-authoring/SKILL.md` \u2014 https://github.com/apple/coreai-models"],
@@ -714,5 +715,5 @@ internal static class CompiledTables
             ["WCPP-937", "https://github.com/ggml-org/whisper.cpp/issues/937 (very long first ANE compile)"],
             ["ORT-19543", "https://github.com/microsoft/onnxruntime/issues/19543 (CoreML EP refuses dims > 16384)"],
             ["ANECOMPAT", "https://github.com/fredyshox/ANECompat (ANE compatibility checker via private APIs)"],
-        ]);
+        ]));
 }

@@ -32,17 +32,18 @@ public static class CatalogTablesGenerator
         var files = Directory.GetFiles(Path.Combine(root, DataFolder), "*.tsv").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
         var s = new StringBuilder(Banner);
         s.Append("namespace AneCompat.Registry;\n\n");
+        s.Append("// Each table is built once, when first asked for: the registry and the rule catalog read three of them both.\n");
         s.Append("internal static class CompiledTables\n{\n");
         s.Append("    public static CompiledTable Table(string fileName) => fileName switch\n    {\n");
-        foreach (var f in files) s.Append($"        {Literal(f!)} => {MethodName(f!)}(),\n");
+        foreach (var f in files) s.Append($"        {Literal(f!)} => {MethodName(f!)}.Value,\n");
         s.Append("        _ => throw new KeyNotFoundException($\"Rules/Data has no table '{fileName}'\"),\n    };\n");
         foreach (var f in files)
         {
             var table = CompiledTable.Parse(File.ReadAllText(Path.Combine(root, DataFolder, f!)));
-            s.Append($"\n    private static CompiledTable {MethodName(f!)}() => new(\n");
+            s.Append($"\n    private static readonly Lazy<CompiledTable> {MethodName(f!)} = new(() => new(\n");
             s.Append($"        [{string.Join(", ", table.Header.Select(Literal))}],\n        [\n");
             foreach (var row in table.Rows) s.Append($"            [{string.Join(", ", row.Cells.Select(Literal))}],\n");
-            s.Append("        ]);\n");
+            s.Append("        ]));\n");
         }
         s.Append("}\n");
         return s.ToString();
