@@ -59,18 +59,19 @@ public static class Planner
         var switches = CountSwitches(segments, graph);
         var copyBytes = Saturating.Sum(segments.Select(s => s.CopyBytes));
 
-        var planned = ops.Select(i => new PlannedOp(i.Op!, i.Role, i.Eligible, i.Device, i.Reason, i.ReasonRule, i.Segment, i.Cost, i.Findings)
+        var planned = new PlannedOp[ops.Count];
+        for (var n = 0; n < planned.Length; n++)
         {
-            Region = i.Region,
-        }).ToList();
-        var compute = planned.Where(p => p.Role == OpRole.Compute).ToList();
-        var eligibility = ShareOf(compute, p => p.Eligible);
-        var placement = ShareOf(compute, p => p.Device == Device.Ane);
+            var i = ops[n];
+            planned[n] = new PlannedOp(i.Op!, i.Role, i.Eligible, i.Device, i.Reason, i.ReasonRule, i.Segment, i.Cost, i.Findings) { Region = i.Region };
+        }
+        var eligibility = ShareOf(planned, p => p.Eligible);
+        var placement = ShareOf(planned, p => p.Device == Device.Ane);
 
         var members = items.Where(i => i.Member is not null).ToList();
         foreach (var m in members)
             notes.Add($"{MemberLabel(m.Member!)}: {m.Reason}");
-        var workItems = compute.Count + members.Count;
+        var workItems = eligibility.OfOps + members.Count;
         var status = CompatibilityStatusNames.FromCounts(workItems, placement.Ops);
 
         return new Plan(units, planned, segments, switches, switches * PlacementHeuristics.BoundaryCostMs, copyBytes,
@@ -322,12 +323,15 @@ public static class Planner
         }
     }
 
-    private static Share ShareOf(List<PlannedOp> compute, Func<PlannedOp, bool> selected)
+    /// <summary>The share of compute ops (and their FLOPs) that <paramref name="selected"/> picks.</summary>
+    private static Share ShareOf(PlannedOp[] planned, Func<PlannedOp, bool> selected)
     {
-        int ops = 0;
+        int ops = 0, of = 0;
         long flops = 0, ofFlops = 0;
-        foreach (var p in compute)
+        foreach (var p in planned)
         {
+            if (p.Role != OpRole.Compute) continue;
+            of++;
             var take = selected(p);
             if (take) ops++;
             if (p.Cost.Flops is long f)
@@ -336,7 +340,7 @@ public static class Planner
                 if (take) flops = Saturating.Add(flops, f);
             }
         }
-        return new Share(ops, compute.Count, flops, ofFlops);
+        return new Share(ops, of, flops, ofFlops);
     }
 
     public static string FormatFlops(long flops) => flops switch
@@ -358,12 +362,15 @@ public static class Planner
         public string Reason { get; private set; } = "";
         public string? ReasonRule { get; private set; }
         public int? Segment { get; set; }
-        public OpCost Cost { get; private init; } = new(null, 0, null);
+        public OpCost Cost { get; private init; } = NoCost;
         public IReadOnlyList<Finding> Findings { get; private init; } = Array.Empty<Finding>();
         /// <summary>The ANE-blocking finding behind an ineligible compute op (its own, or the model-level one).</summary>
         public Finding? Blocker { get; private init; }
         /// <summary>The cost balance of the region the op belongs to, when the cost model judged one.</summary>
         public RegionEstimate? Region { get; set; }
+
+        // A member has no op to cost; one shared instance (an op's item replaces it with the op's own).
+        private static readonly OpCost NoCost = new(null, 0, null);
 
         public void Place(Device device, string reason, string? rule)
         {

@@ -18,40 +18,59 @@ public sealed record ReportModel(
     long WeightBytes,
     IReadOnlyList<ReportMember> Members);
 
-/// <summary>One op with its predicted device, findings and cost figures.</summary>
-public sealed record ReportOp(
-    int Index,
-    string Kind,
-    string Source,
-    string? Name,
-    string Function,
-    IReadOnlyList<string> Outputs,
-    OpRole Role,
-    bool Eligible,
-    Device? Device,
-    string Reason,
-    string? ReasonRule,
-    int? Segment,
-    OpCost Cost,
-    IReadOnlyList<Finding> Findings)
+/// <summary>
+/// One op with its predicted device, findings and cost figures: a view of the planner's <see cref="PlannedOp"/> (no
+/// copy per op). What only some renderers read — <see cref="Outputs"/>, <see cref="Inputs"/>, <see cref="Parent"/> —
+/// is computed on first read and kept for the report, so a report that never renders them never pays for them.
+/// </summary>
+public sealed class ReportOp
 {
+    private readonly PlannedOp _planned;
+    private readonly int _position;
+    private readonly ReportOpDetails _details;
+
+    internal ReportOp(PlannedOp planned, int position, ReportOpDetails details)
+    {
+        _planned = planned;
+        _position = position;
+        _details = details;
+    }
+
+    public int Index => _planned.Op.Index;
+    public string Kind => _planned.Op.Kind;
+    public string Source => _planned.Op.Source;
+    public string? Name => _planned.Op.Name;
+    public string Function => _planned.Op.Function;
+
+    /// <summary>"y: tensor&lt;fp16, [1, 3]&gt;" for each output.</summary>
+    public IReadOnlyList<string> Outputs => _details.OutputsOf(_position);
+
+    public OpRole Role => _planned.Role;
+    public bool Eligible => _planned.Eligible;
+    public Device? Device => _planned.Device;
+    public string Reason => _planned.Reason;
+    public string? ReasonRule => _planned.ReasonRule;
+    public int? Segment => _planned.Segment;
+    public OpCost Cost => _planned.Cost;
+    public IReadOnlyList<Finding> Findings => _planned.Findings;
+
     /// <summary>1-based line of the op in a text model file (model.mil), when the format has lines.</summary>
-    public int? SourceLine { get; init; }
+    public int? SourceLine => _planned.Op.SourceLine;
 
     /// <summary>The pipeline member the op belongs to (<c>""</c> for the root model, <c>models[1]</c>), from its origin.</summary>
-    public string SourceMember { get; init; } = "";
+    public string SourceMember => _planned.Op.Origin.Member;
 
     /// <summary>Where the op sits in its file: member, function, nested-block path, index in its list, name as written.</summary>
-    public OpOrigin Origin { get; init; } = OpOrigin.Unknown;
+    public OpOrigin Origin => _planned.Op.Origin;
 
     /// <summary>The placement cost model's balance for the op's region (placement confidence); null when cost did not judge it.</summary>
-    public RegionEstimate? Region { get; init; }
+    public RegionEstimate? Region => _planned.Region;
 
     /// <summary>The values the op reads, each with the op that produced it (the dataflow edges the HTML graph draws).</summary>
-    public IReadOnlyList<ReportInput> Inputs { get; init; } = [];
+    public IReadOnlyList<ReportInput> Inputs => _details.InputsOf(_position);
 
     /// <summary>For an op inside a nested block (cond / loop body), the index of the op that owns the block; else null.</summary>
-    public int? Parent { get; init; }
+    public int? Parent => _details.ParentOf(_position);
 
     /// <summary>How reports name the op: its own name, else its kind and index.</summary>
     public string DisplayName => string.IsNullOrEmpty(Name) ? $"{Kind}#{Index}" : Name;

@@ -25,25 +25,15 @@ public static class ReportBuilder
     public static Report Build(Analysis analysis, Plan plan)
     {
         var graph = analysis.Graph;
-        var typeNames = new TypeNames();
-        var dataflow = new ReportDataflow(plan.Ops, typeNames);
-        // One loop over the plan (a 100k-op program makes this the report's hot path): each op's record, and the counts.
+        // One loop over the plan (a 100k-op program makes this the report's hot path): each op's view, and the counts.
+        // What only renderers read (output texts, inputs, parents) waits in the details until one asks.
+        var details = new ReportOpDetails(plan.Ops);
         var ops = new ReportOp[plan.Ops.Count];
         int compute = 0, folded = 0, host = 0, ane = 0, cpu = 0, gpu = 0;
         for (var i = 0; i < ops.Length; i++)
         {
             var p = plan.Ops[i];
-            ops[i] = new ReportOp(
-                p.Op.Index, p.Op.Kind, p.Op.Source, p.Op.Name, p.Op.Function, OutputTexts(p.Op, typeNames),
-                p.Role, p.Eligible, p.Device, p.Reason, p.ReasonRule, p.Segment, p.Cost, p.Findings)
-            {
-                Inputs = dataflow.InputsOf(i),
-                Parent = dataflow.ParentOf(p.Op),
-                SourceLine = p.Op.SourceLine,
-                SourceMember = p.Op.Origin.Member,
-                Origin = p.Op.Origin,
-                Region = p.Region,
-            };
+            ops[i] = new ReportOp(p, i, details);
             switch (p.Role)
             {
                 case OpRole.Folded: folded++; break;
@@ -85,16 +75,6 @@ public static class ReportBuilder
             Reason = StatusReasons.Explain(plan.Status, ops, plan.Segments),
             Regions = plan.Regions,
         };
-    }
-
-    /// <summary>"y: tensor&lt;fp16, [1, 3]&gt;" for each output, each type formatted once per report.</summary>
-    private static string[] OutputTexts(Op op, TypeNames typeNames)
-    {
-        if (op.Outputs.Count == 0) return [];
-        var texts = new string[op.Outputs.Count];
-        for (var i = 0; i < texts.Length; i++)
-            texts[i] = $"{op.Outputs[i].Name}: {typeNames.Of(op.Outputs[i].Type)}";
-        return texts;
     }
 
     /// <summary>Findings grouped by rule, most frequent first; the first finding's message and fix stand for the group.</summary>

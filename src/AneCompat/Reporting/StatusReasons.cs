@@ -20,27 +20,30 @@ public static class StatusReasons
 
     public static StatusReason Explain(CompatibilityStatus status, IReadOnlyList<ReportOp> ops, IReadOnlyList<Segment> segments)
     {
-        var compute = ops.Where(o => o.Role == OpRole.Compute).ToList();
-        var offAne = compute.Where(o => o.Device != Device.Ane).ToList();
+        // Counted first: a fully compatible model (the common case) needs only the count, no list of its ops.
+        var computeCount = 0;
+        foreach (var o in ops)
+            if (o.Role == OpRole.Compute) computeCount++;
         var members = segments.Where(s => s.Member is not null).ToList();
         if (status == CompatibilityStatus.FullyCompatible)
-            return new($"every compute op ({compute.Count}) is predicted on the ANE", false);
-        if (compute.Count == 0 && members.Count > 0)
+            return new($"every compute op ({computeCount}) is predicted on the ANE", false);
+        if (computeCount == 0 && members.Count > 0)
             return new($"no neural network the ANE could run: {string.Join(", ", members.Select(m => m.Member).Distinct())} run on the CPU", false);
-        if (compute.Count == 0)
+        if (computeCount == 0)
             return new("the model has no compute op the ANE could run", false);
 
+        var offAne = ops.Where(o => o.Role == OpRole.Compute && o.Device != Device.Ane).ToList();
         var blocked = offAne.Where(o => !o.Eligible).ToList();
         var moved = offAne.Where(o => o.Eligible).ToList();
         var parts = new List<string>();
         if (blocked.Count > 0)
-            parts.Add($"{blocked.Count} of {compute.Count} compute ops cannot run on the ANE ({Top(blocked)})");
+            parts.Add($"{blocked.Count} of {computeCount} compute ops cannot run on the ANE ({Top(blocked)})");
         if (moved.Count > 0)
         {
             var why = moved.GroupBy(o => o.ReasonRule ?? "")
                 .OrderByDescending(g => g.Count())
                 .Select(g => PlacementRules.TryGetValue(g.Key, out var text) ? $"{g.Key}: {g.Count()} op(s), {text}" : $"{g.Count()} op(s) by {g.Key}");
-            parts.Add($"{moved.Count} of {compute.Count} compute ops could run on the ANE but are placed elsewhere by placement ({string.Join("; ", why)})");
+            parts.Add($"{moved.Count} of {computeCount} compute ops could run on the ANE but are placed elsewhere by placement ({string.Join("; ", why)})");
         }
         if (members.Count > 0)
             parts.Add($"{members.Count} non-neural member(s) run on the CPU");

@@ -37,7 +37,8 @@ public sealed class RuleEngine
     public Analysis Evaluate(ModelGraph graph, ChipProfile target)
     {
         var findings = new List<Finding>();
-        var statuses = new Dictionary<int, OpStatus>();
+        // Sized up front: one status per op, and a growing map re-allocates its tables a dozen times on the way.
+        var statuses = new Dictionary<int, OpStatus>(graph.AllOps().Count());
         foreach (var node in graph.Root.SelfAndDescendants())
         {
             var modelCtx = new ModelContext(graph, node, target, _catalog);

@@ -10,10 +10,12 @@ public static class SampleReports
     /// <summary>
     /// conv → custom (MODEL-CUSTOM op→CPU) → conv, plus a const and a model-level slow finding. Each conv is 64→64
     /// channels over 128×128 (1.2 GFLOP), enough work for the ANE by the placement cost model.
+    /// <paramref name="leadingConstants"/> consts before it all move every op to a later index.
     /// </summary>
-    public static Report ConvCustomConv(ComputeUnits units = ComputeUnits.All)
+    public static Report ConvCustomConv(ComputeUnits units = ComputeUnits.All, int leadingConstants = 0)
     {
         var f = new GraphFactory();
+        for (var i = 0; i < leadingConstants; i++) f.Add("const", $"lead{i}", GraphFactory.Fp16(1));
         f.Conv("image", "c1", 64, 64, 128, 128);
         var custom = f.Add("custom", "s1", GraphFactory.Fp16(1, 64, 128, 128), ("c1", GraphFactory.Fp16(1, 64, 128, 128)));
         f.Finding(custom, "MODEL-CUSTOM", Effect.OpToCpu, "Re-express the layer with built-in ops.");
