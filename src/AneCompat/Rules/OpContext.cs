@@ -9,7 +9,8 @@ namespace AneCompat.Rules;
 /// <summary>
 /// What an op check sees: the op, where it sits (model node, function), its catalog row and canonical kind, the
 /// target chip, and helpers that read a parameter whether the decoder stored it as a common attribute
-/// (Graph/Attr.cs) or as a constant input (MIL passes most parameters as inputs).
+/// (Graph/Attr.cs) or as a constant input (MIL passes most parameters as inputs). The engine moves one context from
+/// op to op within a function: a check reads it only while its <c>Check</c> runs and keeps nothing of it afterwards.
 /// </summary>
 public sealed class OpContext
 {
@@ -33,10 +34,19 @@ public sealed class OpContext
     public ModelGraph Graph { get; }
     public ModelNode Node { get; }
     public GraphFunction Function { get; }
-    public Op Op { get; }
+    public Op Op { get; private set; }
 
     /// <summary>The op's row in the status tables, or null when the catalog has never heard of its type.</summary>
-    public OpEntry? Entry { get; }
+    public OpEntry? Entry { get; private set; }
+
+    /// <summary>Points the context at the next op of the same function (what was collected for the last one is dropped).</summary>
+    internal void MoveTo(Op op, OpEntry? entry)
+    {
+        Op = op;
+        Entry = entry;
+        _runtimeTensors.Clear();
+        _runtimeTensorsCollected = false;
+    }
 
     public ChipProfile Target { get; }
     public RuleCatalog Catalog { get; }
@@ -76,34 +86,38 @@ public sealed class OpContext
     /// <summary>True when the argument is a value fed in from outside the model (a function input).</summary>
     public bool IsModelInput(Argument a) => a.Name is not null && !a.IsConstant && _functionInputs.Contains(a.Name);
 
-    private RuntimeTensor[]? _runtimeTensors;
+    // One list for the whole function, refilled per op: no array per op.
+    private readonly List<RuntimeTensor> _runtimeTensors = new();
+    private bool _runtimeTensorsCollected;
 
     /// <summary>
     /// Tensor types the op touches at run time: its outputs and its non-constant inputs. Several checks read them
     /// for every op, so they are collected once per op; how a message names each is only formatted when asked.
+    /// Valid while the check runs (the next op refills it).
     /// </summary>
-    public IReadOnlyList<RuntimeTensor> RuntimeTensors => _runtimeTensors ??= CollectRuntimeTensors();
-
-    // Counted first, then filled: one array of the exact size per op, no growing list copied into it.
-    private RuntimeTensor[] CollectRuntimeTensors()
+    public IReadOnlyList<RuntimeTensor> RuntimeTensors
     {
-        var count = 0;
-        foreach (var o in Op.Outputs)
-            if (o.Type.Kind == ValueKind.Tensor) count++;
-        foreach (var input in Op.Inputs)
-            for (var i = 0; i < input.Arguments.Count; i++)
-                if (IsRuntimeTensor(input.Arguments[i])) count++;
-        if (count == 0) return Array.Empty<RuntimeTensor>();
-        var tensors = new RuntimeTensor[count];
-        var n = 0;
-        foreach (var o in Op.Outputs)
-            if (o.Type.Kind == ValueKind.Tensor) tensors[n++] = new RuntimeTensor(o.Name, null, null, o.Type);
-        foreach (var input in Op.Inputs)
-            for (var i = 0; i < input.Arguments.Count; i++)
-                if (IsRuntimeTensor(input.Arguments[i])) tensors[n++] = new RuntimeTensor(null, input.Parameter, input.Arguments[i], input.Arguments[i].Type);
-        return tensors;
+        get
+        {
+            if (!_runtimeTensorsCollected)
+            {
+                CollectRuntimeTensors();
+                _runtimeTensorsCollected = true;
+            }
+            return _runtimeTensors;
+        }
+    }
 
-        static bool IsRuntimeTensor(Argument a) => !a.IsConstant && a.Type.Kind == ValueKind.Tensor;
+    private void CollectRuntimeTensors()
+    {
+        foreach (var o in Op.Outputs)
+            if (o.Type.Kind == ValueKind.Tensor) _runtimeTensors.Add(new RuntimeTensor(o.Name, null, null, o.Type));
+        foreach (var input in Op.Inputs)
+            for (var i = 0; i < input.Arguments.Count; i++)
+            {
+                var a = input.Arguments[i];
+                if (!a.IsConstant && a.Type.Kind == ValueKind.Tensor) _runtimeTensors.Add(new RuntimeTensor(null, input.Parameter, a, a.Type));
+            }
     }
 
     public ValueType? OutputType => Op.Outputs.Count > 0 ? Op.Outputs[0].Type : null;
@@ -112,7 +126,7 @@ public sealed class OpContext
     public ValueType? InputType(string parameter = "x") => Op.Arg(parameter)?.Type is { Kind: not ValueKind.Unknown } t ? t : null;
 
     /// <summary>An integer-list parameter: common attribute first, then a constant input of the same name.</summary>
-    public long[]? Longs(params string[] names)
+    public long[]? Longs(params ReadOnlySpan<string> names)
     {
         foreach (var n in names)
         {
@@ -127,9 +141,9 @@ public sealed class OpContext
         return null;
     }
 
-    public long? Long(params string[] names) => Longs(names) is { Length: 1 } v ? v[0] : null;
+    public long? Long(params ReadOnlySpan<string> names) => Longs(names) is { Length: 1 } v ? v[0] : null;
 
-    public double[]? Doubles(params string[] names)
+    public double[]? Doubles(params ReadOnlySpan<string> names)
     {
         foreach (var n in names)
         {
@@ -144,7 +158,7 @@ public sealed class OpContext
         return null;
     }
 
-    public string? String(params string[] names)
+    public string? String(params ReadOnlySpan<string> names)
     {
         foreach (var n in names)
         {

@@ -48,11 +48,15 @@ public sealed class RuleEngine
             {
                 var inputs = function.Inputs.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
                 var perFunction = new Dictionary<object, object>(ReferenceEqualityComparer.Instance);
+                OpContext? ctx = null;
                 foreach (var op in function.Body.AllOps())
                 {
                     var entry = modelCtx.Entry(op.Source);
                     statuses[op.Index] = entry?.Status ?? OpStatus.Unknown;
-                    var ctx = new OpContext(graph, node, function, op, entry, target, _catalog, inputs, perFunction);
+                    // One context per function, moved from op to op: every check's findings are collected (AddRange)
+                    // before it moves, and a context per op was a hundred bytes of fresh memory for each.
+                    if (ctx is null) ctx = new OpContext(graph, node, function, op, entry, target, _catalog, inputs, perFunction);
+                    else ctx.MoveTo(op, entry);
                     if (HasTableFindings(entry)) findings.AddRange(TableFindings(ctx));
                     foreach (var rule in _forKind.TryGetValue(op.Kind, out var rules) ? rules : _everyOp)
                         findings.AddRange(rule.Check(ctx));

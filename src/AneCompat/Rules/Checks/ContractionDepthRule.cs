@@ -11,9 +11,9 @@ public sealed class ContractionDepthRule : IOpRule
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
-        if (Depth(ctx) is not { } k || k <= ctx.Target.MaxContraction) yield break;
-        yield return ctx.Report(Descriptors.DimKMax,
-            $"{ctx.Label}: contraction depth K = {k} exceeds {ctx.Target.MaxContraction} on {ctx.Target.Name} ({ctx.Target.Generation}).");
+        if (Depth(ctx) is not { } k || k <= ctx.Target.MaxContraction) return [];
+        return [ctx.Report(Descriptors.DimKMax,
+            $"{ctx.Label}: contraction depth K = {k} exceeds {ctx.Target.MaxContraction} on {ctx.Target.Name} ({ctx.Target.Generation}).")];
     }
 
     /// <summary>K: the reduced axis of matmul/linear; for conv the input channels per group.</summary>

@@ -11,8 +11,8 @@ public sealed class Conv3dRule : IOpRule
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
-        if (Conv.Kernel(ctx) is not { Length: 3 } k) yield break;
-        yield return ctx.Report(Descriptors.Conv3d,
-            $"{ctx.Label}: 3-D kernel {Conv.Show(k)}; Conv3d was CPU-only before iOS 17 and GPU-capable from iOS 17; ANE via Core ML is unconfirmed (the direct path says 3-D depth is native on h13+).");
+        if (Conv.Kernel(ctx) is not { Length: 3 } k) return [];
+        return [ctx.Report(Descriptors.Conv3d,
+            $"{ctx.Label}: 3-D kernel {Conv.Show(k)}; Conv3d was CPU-only before iOS 17 and GPU-capable from iOS 17; ANE via Core ML is unconfirmed (the direct path says 3-D depth is native on h13+).")];
     }
 }

@@ -15,26 +15,24 @@ public sealed class ConvDilationRule : IOpRule
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
-        if (Conv.Dilations(ctx) is not { } d || d.All(x => x <= 1)) yield break;
+        if (Conv.Dilations(ctx) is not { } d || d.All(x => x <= 1)) return [];
         var k = Conv.Kernel(ctx);
         var dw = d[^1];
         var extent = k is { Length: > 0 } ? (k[^1] - 1) * dw + 1 : (long?)null;
         var shown = $"dilation {Conv.Show(d)}" + (k is null ? "" : $" on kernel {Conv.Show(k)}");
         if (ctx.Target.IsLegacyGeneration)
         {
-            yield return ctx.Report(Descriptors.ConvDilation, $"{ctx.Label}: {shown}; dilated convolutions were reported not to run on the ANE in the A12/A13 (iOS 13/14) era.",
-                Effect.OpToCpu, Confidence.C);
-            yield break;
+            return [ctx.Report(Descriptors.ConvDilation, $"{ctx.Label}: {shown}; dilated convolutions were reported not to run on the ANE in the A12/A13 (iOS 13/14) era.",
+                Effect.OpToCpu, Confidence.C)];
         }
         if (extent is { } e && e > ctx.Target.MaxKernelWidth)
         {
-            yield return ctx.Report(Descriptors.ConvDilation,
+            return [ctx.Report(Descriptors.ConvDilation,
                 $"{ctx.Label}: {shown} spans {e} columns, over the kernel-width cap {ctx.Target.MaxKernelWidth}; applying the width limit to the dilated extent is an inference.",
-                Effect.OpToCpu, Confidence.G);
-            yield break;
+                Effect.OpToCpu, Confidence.G)];
         }
-        yield return ctx.Report(Descriptors.ConvDilation,
+        return [ctx.Report(Descriptors.ConvDilation,
             $"{ctx.Label}: {shown}; disputed: reported unsupported in 2019-2021, costly but legal in Apple's 2026 guidance, thresholds unknown (open question 4).",
-            Effect.Unknown);
+            Effect.Unknown)];
     }
 }

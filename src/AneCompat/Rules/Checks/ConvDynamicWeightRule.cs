@@ -12,8 +12,8 @@ public sealed class ConvDynamicWeightRule : IOpRule
     public IEnumerable<Finding> Check(OpContext ctx)
     {
         var runtime = ctx.Bool(Graph.Attr.DynamicWeights) || ctx.IsRuntime("weight");
-        if (!runtime) yield break;
-        yield return ctx.Report(Descriptors.ConvDynWeight,
-            $"{ctx.Label}: the weight is a runtime tensor; the ANE bakes weights in at compile time and the direct path supports dynamic-weight conv only at batch 1; Core ML placement unknown (likely CPU/GPU).");
+        if (!runtime) return [];
+        return [ctx.Report(Descriptors.ConvDynWeight,
+            $"{ctx.Label}: the weight is a runtime tensor; the ANE bakes weights in at compile time and the direct path supports dynamic-weight conv only at batch 1; Core ML placement unknown (likely CPU/GPU).")];
     }
 }

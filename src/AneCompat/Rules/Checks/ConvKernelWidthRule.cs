@@ -14,12 +14,12 @@ public sealed class ConvKernelWidthRule : IOpRule
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
-        if (Conv.Kernel(ctx) is not { Length: >= 2 } k) yield break;
+        if (Conv.Kernel(ctx) is not { Length: >= 2 } k) return [];
         var kw = k[^1];
         var cap = ctx.Target.MaxKernelWidth;
-        if (kw <= cap) yield break;
+        if (kw <= cap) return [];
         var basis = ctx.Target.HasWideCaps ? "h16+ cap 15" : ctx.Target.Generation == Targets.AneGeneration.H13 ? "M1-class (h13) cap 13" : $"cap 13 (measured on h13; {ctx.Target.Generation} assumed the same)";
-        yield return ctx.Report(Descriptors.ConvKw,
-            $"{ctx.Label}: kernel {Conv.Show(k)} has width {kw}, over the {basis} on {ctx.Target.Name}; kW ≥ 16 never compiled. The exact cap is disputed (another direct-path table allows 13×13 fp16 on M1 and up to 32×32 on M5).");
+        return [ctx.Report(Descriptors.ConvKw,
+            $"{ctx.Label}: kernel {Conv.Show(k)} has width {kw}, over the {basis} on {ctx.Target.Name}; kW ≥ 16 never compiled. The exact cap is disputed (another direct-path table allows 13×13 fp16 on M1 and up to 32×32 on M5).")];
     }
 }

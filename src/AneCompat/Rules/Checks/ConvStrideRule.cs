@@ -18,9 +18,8 @@ public sealed class ConvStrideRule : IOpRule
 
     public IEnumerable<Finding> Check(OpContext ctx)
     {
-        if (Conv.Strides(ctx) is not { Length: > 0 } s) yield break;
-        if (Problem(ctx, s) is { } why)
-            yield return ctx.Report(Descriptors.ConvStride, $"{ctx.Label}: stride {Conv.Show(s)}: {why}.");
+        if (Conv.Strides(ctx) is not { Length: > 0 } s || Problem(ctx, s) is not { } why) return [];
+        return [ctx.Report(Descriptors.ConvStride, $"{ctx.Label}: stride {Conv.Show(s)}: {why}.")];
     }
 
     private static string? Problem(OpContext ctx, long[] s)

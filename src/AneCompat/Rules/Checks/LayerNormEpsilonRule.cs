@@ -15,8 +15,8 @@ public sealed class LayerNormEpsilonRule : IOpRule
     public IEnumerable<Finding> Check(OpContext ctx)
     {
         var eps = ctx.Doubles("epsilon") is { Length: 1 } e ? e[0] : (double?)null;
-        if (eps is not { } v || v <= 0 || v >= SmallestFp16) yield break;
-        yield return ctx.Report(Descriptors.NumLnEps,
-            $"{ctx.Label}: epsilon {v:G3} is below the smallest fp16 value (≈6e-8); on the ANE it rounds to ≈6e-8 or 0 (Apple's ANE DistilBERT uses 1e-7).");
+        if (eps is not { } v || v <= 0 || v >= SmallestFp16) return [];
+        return [ctx.Report(Descriptors.NumLnEps,
+            $"{ctx.Label}: epsilon {v:G3} is below the smallest fp16 value (≈6e-8); on the ANE it rounds to ≈6e-8 or 0 (Apple's ANE DistilBERT uses 1e-7).")];
     }
 }

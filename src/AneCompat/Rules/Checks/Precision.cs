@@ -16,7 +16,15 @@ internal static class Precision
     /// is not an fp32 island (§2.2 cast).
     /// </summary>
     public static bool IsBoundaryCast(OpContext ctx) =>
-        ctx.Op.Is(OpKinds.Cast) && (ctx.Op.Arg("x") is { } x && ctx.IsModelInput(x) || ctx.Op.Outputs.Any(o => ctx.Function.Outputs.Contains(o.Name)));
+        ctx.Op.Is(OpKinds.Cast) && (ctx.Op.Arg("x") is { } x && ctx.IsModelInput(x) || WritesFunctionOutput(ctx));
+
+    // A loop, not a lambda over ctx: a capturing lambda allocates its closure on every call, cast or not.
+    private static bool WritesFunctionOutput(OpContext ctx)
+    {
+        foreach (var o in ctx.Op.Outputs)
+            if (ctx.Function.Outputs.Contains(o.Name)) return true;
+        return false;
+    }
 
     /// <summary>Ops whose dtype decides placement: not folded constants, not host ops, not boundary casts.</summary>
     public static bool IsComputeOp(OpContext ctx) =>
