@@ -12,26 +12,41 @@ namespace AneCompat.Planning;
 /// </summary>
 internal static class PlacementSteps
 {
-    /// <summary>Both cost steps in order, sharing one dataflow index (built only when some region needs it).</summary>
+    /// <summary>
+    /// Both cost steps in order, sharing one dataflow index, built only when some region leaves compute ops of its
+    /// function outside it: a region holding every compute op of its function (a model that is one ANE region, the
+    /// common case) exchanges nothing with other compute ops, so its boundary is 0 bytes without any index.
+    /// </summary>
     public static void ApplyCosts(List<Planner.WorkItem> ops, ComputeUnits units, List<string> notes, List<RegionEstimate> regions)
     {
         Dataflow? flow = null;
-        Dataflow Flow() => flow ??= new Dataflow(ops);
-        ApplyAneCost(ops, units, notes, regions, Flow);
-        ApplyGpuCost(ops, units, notes, regions, Flow);
+        var computeOps = ComputeOpsPerFunction(ops);
+        long BoundaryBytes(List<Planner.WorkItem> run) =>
+            run.Count == computeOps[run[0].Op!.Function] ? 0 : (flow ??= new Dataflow(ops)).BoundaryBytes(run);
+        ApplyAneCost(ops, units, notes, regions, BoundaryBytes);
+        ApplyGpuCost(ops, units, notes, regions, BoundaryBytes);
+    }
+
+    private static Dictionary<string, int> ComputeOpsPerFunction(List<Planner.WorkItem> ops)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var i in ops)
+            if (i.Role == OpRole.Compute)
+                CollectionsMarshal.GetValueRefOrAddDefault(counts, i.Op!.Function, out _)++;
+        return counts;
     }
 
     /// <summary>
     /// COST-MIN-WORK: every maximal ANE region whose CPU time is known and below
     /// <see cref="PlacementHeuristics.AneDispatchOverheadUs"/> plus its boundary copies moves to the CPU.
     /// </summary>
-    private static void ApplyAneCost(List<Planner.WorkItem> ops, ComputeUnits units, List<string> notes, List<RegionEstimate> regions, Func<Dataflow> flow)
+    private static void ApplyAneCost(List<Planner.WorkItem> ops, ComputeUnits units, List<string> notes, List<RegionEstimate> regions, Func<List<Planner.WorkItem>, long> boundaryBytes)
     {
         if (!units.AllowsAne()) return;
         foreach (var run in Planner.Runs(ops, i => i.Device == Device.Ane).ToList())
         {
             var cpu = CpuTime(run);
-            var boundary = flow().BoundaryBytes(run);
+            var boundary = boundaryBytes(run);
             var ane = PlacementHeuristics.AneDispatchOverheadUs + PlacementCostModel.CopyMicroseconds(boundary);
             var demote = cpu is double c && c < ane;
             var estimate = Estimate(run, Device.Ane, demote ? Device.Cpu : Device.Ane, cpu, ane, boundary);
@@ -56,13 +71,13 @@ internal static class PlacementSteps
     /// <see cref="PlacementHeuristics.GpuDispatchOverheadUs"/> plus its GPU compute and copies. Never under
     /// <c>cpu-and-ne</c> or <c>cpu-only</c>; <c>cpu-and-gpu</c> already gives the GPU the network.
     /// </summary>
-    private static void ApplyGpuCost(List<Planner.WorkItem> ops, ComputeUnits units, List<string> notes, List<RegionEstimate> regions, Func<Dataflow> flow)
+    private static void ApplyGpuCost(List<Planner.WorkItem> ops, ComputeUnits units, List<string> notes, List<RegionEstimate> regions, Func<List<Planner.WorkItem>, long> boundaryBytes)
     {
         if (units != ComputeUnits.All) return;
         foreach (var run in Planner.Runs(ops, GpuCandidate).ToList())
         {
             var cpu = CpuTime(run);
-            var boundary = flow().BoundaryBytes(run);
+            var boundary = boundaryBytes(run);
             var gpu = PlacementHeuristics.GpuDispatchOverheadUs + PlacementCostModel.CopyMicroseconds(boundary)
                 + run.Sum(i => PlacementCostModel.GpuComputeMicroseconds(i.Op!, i.Cost));
             var promote = cpu is double c && c > gpu;

@@ -3,25 +3,39 @@ using AneCompat.Rules;
 
 namespace AneCompat.Planning;
 
-/// <summary>Where one op is predicted to run, and why.</summary>
-/// <param name="Device">Predicted device; null for folded ops (placement-neutral).</param>
-/// <param name="Eligible">The ANE can run this op (no finding blocks it); false for folded and host ops.</param>
-/// <param name="Reason">One line saying why the op is on <paramref name="Device"/>.</param>
-/// <param name="ReasonRule">The rule id behind the reason, when one is.</param>
-/// <param name="Segment">Index of the segment holding the op; null for folded and host ops.</param>
-public sealed record PlannedOp(
-    Op Op,
-    OpRole Role,
-    bool Eligible,
-    Device? Device,
-    string Reason,
-    string? ReasonRule,
-    int? Segment,
-    OpCost Cost,
-    IReadOnlyList<Finding> Findings)
+/// <summary>
+/// Where one op is predicted to run, and why: a read-only view of the planner's work item for the op (the plan
+/// copies nothing per op; nothing changes the item once the plan is made).
+/// </summary>
+public sealed class PlannedOp
 {
+    private readonly Planner.WorkItem _item;
+
+    internal PlannedOp(Planner.WorkItem item) => _item = item;
+
+    public Op Op => _item.Op!;
+    public OpRole Role => _item.Role;
+
+    /// <summary>The ANE can run this op (no finding blocks it); false for folded and host ops.</summary>
+    public bool Eligible => _item.Eligible;
+
+    /// <summary>Predicted device; null for folded ops (placement-neutral).</summary>
+    public Device? Device => _item.Device;
+
+    /// <summary>One line saying why the op is on <see cref="Device"/>.</summary>
+    public string Reason => _item.Reason;
+
+    /// <summary>The rule id behind the reason, when one is.</summary>
+    public string? ReasonRule => _item.ReasonRule;
+
+    /// <summary>Index of the segment holding the op; null for folded and host ops.</summary>
+    public int? Segment => _item.Segment;
+
+    public OpCost Cost => _item.Cost;
+    public IReadOnlyList<Finding> Findings => _item.Findings;
+
     /// <summary>The cost balance of the region the op belongs to (placement confidence); null when cost did not judge it.</summary>
-    public RegionEstimate? Region { get; init; }
+    public RegionEstimate? Region => _item.Region;
 }
 
 /// <summary>A tensor that crosses into a segment from a segment on another device.</summary>

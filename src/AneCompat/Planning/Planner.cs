@@ -38,8 +38,9 @@ public static class Planner
         var graph = analysis.Graph;
         var notes = new List<string>();
 
-        // Work items in execution order: ops of neural members, and non-neural members as single items.
-        var items = new List<WorkItem>();
+        // Work items in execution order: ops of neural members, and non-neural members as single items. Sized for
+        // one item per op (the analysis holds one status per op) so the list does not grow through copies.
+        var items = new List<WorkItem>(analysis.Statuses.Count + 1);
         foreach (var node in graph.Root.SelfAndDescendants())
         {
             if (IsOpaqueMember(node)) { items.Add(WorkItem.ForMember(node)); continue; }
@@ -60,11 +61,7 @@ public static class Planner
         var copyBytes = Saturating.Sum(segments.Select(s => s.CopyBytes));
 
         var planned = new PlannedOp[ops.Count];
-        for (var n = 0; n < planned.Length; n++)
-        {
-            var i = ops[n];
-            planned[n] = new PlannedOp(i.Op!, i.Role, i.Eligible, i.Device, i.Reason, i.ReasonRule, i.Segment, i.Cost, i.Findings) { Region = i.Region };
-        }
+        for (var n = 0; n < planned.Length; n++) planned[n] = new PlannedOp(ops[n]);
         var eligibility = ShareOf(planned, p => p.Eligible);
         var placement = ShareOf(planned, p => p.Device == Device.Ane);
 
@@ -152,9 +149,9 @@ public static class Planner
     private static List<Segment> BuildSegments(List<WorkItem> items, ModelGraph graph)
     {
         var segments = new List<Segment>();
-        // Producer of each value: by (function, name), and by bare name for values passed between pipeline members.
-        // Sized up front: most ops make one value, and growing maps of a 100k-op model churns the large-object heap.
-        var producedInFunction = new Dictionary<(string, string), (int Segment, long? Bytes)>(items.Count);
+        // Producer of each value: by (function, name) (kept by the edges, with its type), and by bare name for values
+        // passed between pipeline members. Sized up front: most ops make one value, and growing maps of a 100k-op
+        // model churns the large-object heap.
         var producedAnywhere = new Dictionary<string, (int Segment, long? Bytes)>(items.Count, StringComparer.Ordinal);
         var edges = new SegmentEdges(items.Count);
 
@@ -193,7 +190,7 @@ public static class Planner
             foreach (var a in op.AllArguments)
             {
                 if (a.Name is null || a.IsConstant) continue;
-                var found = producedInFunction.TryGetValue((op.Function, a.Name), out var p) ? p
+                var found = edges.TryGetProduced(op.Function, a.Name, out var p) ? p
                     : producedAnywhere.TryGetValue(a.Name, out var q) ? q : ((int, long?)?)null;
                 if (item.Role == OpRole.Compute)
                 {
@@ -206,18 +203,13 @@ public static class Planner
             var producer = item.Role == OpRole.Compute ? current!.Index : -1;
             foreach (var o in op.Outputs)
             {
-                var entry = (producer, o.Type.ByteSize);
-                producedInFunction[(op.Function, o.Name)] = entry;
-                producedAnywhere[o.Name] = entry;
+                producedAnywhere[o.Name] = (producer, o.Type.ByteSize);
                 edges.Produce(producer, op.Function, o.Name, o.Type);
             }
             // A nested block's parameters (loop-carried values) are made by the op that owns the block.
             foreach (var b in op.Blocks)
                 foreach (var v in b.Inputs)
-                {
-                    producedInFunction[(op.Function, v.Name)] = (producer, v.Type.ByteSize);
                     edges.Produce(producer, op.Function, v.Name, v.Type);
-                }
         }
         Close();
 
@@ -225,7 +217,7 @@ public static class Planner
         foreach (var node in graph.Root.SelfAndDescendants())
             foreach (var f in node.Functions)
                 foreach (var name in f.Outputs)
-                    if (producedInFunction.TryGetValue((node.FunctionPrefix + f.Name, name), out var p) && p.Segment >= 0)
+                    if (edges.TryGetProduced(node.FunctionPrefix + f.Name, name, out var p) && p.Segment >= 0)
                         edges.Output(p.Segment, name);
 
         return segments.Select(edges.Apply).ToList();
@@ -244,11 +236,14 @@ public static class Planner
     /// <summary>
     /// The typed interface of every segment: what each reads from outside itself and what leaves it. Types come from
     /// the producer's declaration (an op output, a function or block input, a member's description) and fall back to
-    /// the reading argument's type.
+    /// the reading argument's type. It also answers which segment made a value of a function (one map for both: a
+    /// value's producer and its type are written together).
     /// </summary>
     private sealed class SegmentEdges(int values)
     {
-        private readonly Dictionary<(string?, string), Graph.ValueType> _typeInFunction = new(values);
+        // (function, name) → the segment that made the value (-1: folded or host work) and its declared type. A
+        // member's outputs sit under a null function: only their type is read from here.
+        private readonly Dictionary<(string?, string), (int Segment, Graph.ValueType Type)> _inFunction = new(values);
         private readonly Dictionary<string, Graph.ValueType> _typeAnywhere = new(values, StringComparer.Ordinal);
         private readonly Dictionary<int, (List<SegmentTensor> List, HashSet<string> Seen)> _inputs = new();
         private readonly Dictionary<int, (List<string> List, HashSet<string> Seen)> _outputs = new();
@@ -256,7 +251,7 @@ public static class Planner
 
         public void Produce(int segment, string? function, string name, Graph.ValueType type)
         {
-            _typeInFunction[(function, name)] = type;
+            _inFunction[(function, name)] = (segment, type);
             _typeAnywhere[name] = type;
             if (segment >= 0) _producedBy[(segment, name)] = type;
         }
@@ -269,10 +264,22 @@ public static class Planner
             var (list, seen) = Get(_inputs, segment);
             if (!seen.Add(name)) return;
             var type = declared ? argumentType
-                : _typeInFunction.TryGetValue((function, name), out var t) ? t
+                : _inFunction.TryGetValue((function, name), out var t) ? t.Type
                 : _typeAnywhere.TryGetValue(name, out var u) ? u : argumentType;
             if (type.Kind == ValueKind.Unknown && argumentType.Kind != ValueKind.Unknown) type = argumentType;
             list.Add(SegmentTensor.Of(name, type, fromSegment is >= 0 ? fromSegment : null));
+        }
+
+        /// <summary>The latest producer of <paramref name="name"/> in <paramref name="function"/> so far: its segment and size.</summary>
+        public bool TryGetProduced(string function, string name, out (int Segment, long? Bytes) produced)
+        {
+            if (_inFunction.TryGetValue((function, name), out var p))
+            {
+                produced = (p.Segment, p.Type.ByteSize);
+                return true;
+            }
+            produced = default;
+            return false;
         }
 
         public void Output(int segment, string name)
