@@ -120,8 +120,8 @@ internal static class PlacementSteps
     {
         // Sized up front (most ops make one value and read one or two), and a value's consumers kept inline: most
         // values have one, so no list per value.
-        private readonly Dictionary<(string, string), Planner.WorkItem> _producer;
-        private readonly Dictionary<(string, string), Consumers> _consumers;
+        private readonly ValuesByFunction<Planner.WorkItem> _producer;
+        private readonly ValuesByFunction<Consumers> _consumers;
 
         public Dataflow(List<Planner.WorkItem> ops)
         {
@@ -131,12 +131,11 @@ internal static class PlacementSteps
             {
                 if (i.Role != OpRole.Compute) continue;
                 var op = i.Op!;
-                foreach (var o in op.Outputs) _producer[(op.Function, o.Name)] = i;
+                foreach (var o in op.Outputs) _producer.Set(op.Function, o.Name, i);
                 foreach (var a in op.AllArguments)
                 {
                     if (a.Name is null || a.IsConstant) continue;
-                    ref var consumers = ref CollectionsMarshal.GetValueRefOrAddDefault(_consumers, (op.Function, a.Name), out _);
-                    consumers.Add(i);
+                    _consumers.GetOrAdd(op.Function, a.Name).Add(i);
                 }
             }
         }
@@ -153,13 +152,13 @@ internal static class PlacementSteps
                 foreach (var a in op.AllArguments)
                 {
                     if (a.Name is null || a.IsConstant || !seen.Add(a.Name)) continue;
-                    if (_producer.TryGetValue((op.Function, a.Name), out var p) && !inside.Contains(p))
+                    if (_producer.TryGetValue(op.Function, a.Name, out var p) && !inside.Contains(p))
                         bytes = Saturating.Add(bytes, a.Type.ByteSize ?? 0);
                 }
                 foreach (var o in op.Outputs)
                 {
                     if (!seen.Add(o.Name)) continue;
-                    if (_consumers.TryGetValue((op.Function, o.Name), out var users) && users.AnyOutside(inside))
+                    if (_consumers.TryGetValue(op.Function, o.Name, out var users) && users.AnyOutside(inside))
                         bytes = Saturating.Add(bytes, o.Type.ByteSize ?? 0);
                 }
             }

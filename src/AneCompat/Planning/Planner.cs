@@ -243,7 +243,7 @@ public static class Planner
     {
         // (function, name) → the segment that made the value (-1: folded or host work) and its declared type. A
         // member's outputs sit under a null function: only their type is read from here.
-        private readonly Dictionary<(string?, string), (int Segment, Graph.ValueType Type)> _inFunction = new(values);
+        private readonly ValuesByFunction<(int Segment, Graph.ValueType Type)> _inFunction = new(values);
         private readonly Dictionary<string, Graph.ValueType> _typeAnywhere = new(values, StringComparer.Ordinal);
         private readonly Dictionary<int, (List<SegmentTensor> List, HashSet<string> Seen)> _inputs = new();
         private readonly Dictionary<int, (List<string> List, HashSet<string> Seen)> _outputs = new();
@@ -251,7 +251,7 @@ public static class Planner
 
         public void Produce(int segment, string? function, string name, Graph.ValueType type)
         {
-            _inFunction[(function, name)] = (segment, type);
+            _inFunction.Set(function, name, (segment, type));
             _typeAnywhere[name] = type;
             if (segment >= 0) _producedBy[(segment, name)] = type;
         }
@@ -264,7 +264,7 @@ public static class Planner
             var (list, seen) = Get(_inputs, segment);
             if (!seen.Add(name)) return;
             var type = declared ? argumentType
-                : _inFunction.TryGetValue((function, name), out var t) ? t.Type
+                : _inFunction.TryGetValue(function, name, out var t) ? t.Type
                 : _typeAnywhere.TryGetValue(name, out var u) ? u : argumentType;
             if (type.Kind == ValueKind.Unknown && argumentType.Kind != ValueKind.Unknown) type = argumentType;
             list.Add(SegmentTensor.Of(name, type, fromSegment is >= 0 ? fromSegment : null));
@@ -273,7 +273,7 @@ public static class Planner
         /// <summary>The latest producer of <paramref name="name"/> in <paramref name="function"/> so far: its segment and size.</summary>
         public bool TryGetProduced(string function, string name, out (int Segment, long? Bytes) produced)
         {
-            if (_inFunction.TryGetValue((function, name), out var p))
+            if (_inFunction.TryGetValue(function, name, out var p))
             {
                 produced = (p.Segment, p.Type.ByteSize);
                 return true;

@@ -10,7 +10,7 @@ namespace AneCompat.Reporting;
 /// </summary>
 internal sealed class ReportDataflow
 {
-    private readonly Dictionary<(string Function, string Name), int> producers;
+    private readonly ValuesByFunction<int> producers;
     private readonly Dictionary<Op, int> parents = new(ReferenceEqualityComparer.Instance);
     // By position in the plan: one exact-size array per op, and no map keyed by op (a 100k-op program has 100k of them).
     private readonly ReportInput[][] inputs;
@@ -30,14 +30,14 @@ internal sealed class ReportDataflow
             foreach (var arg in op.AllArguments)
             {
                 if (arg.Name is not { Length: > 0 } name) continue; // inline literal: no edge
-                list[n++] = new ReportInput(name, typeNames.Of(arg.Type), producers.TryGetValue((op.Function, name), out var from) ? from : null);
+                list[n++] = new ReportInput(name, typeNames.Of(arg.Type), producers.TryGetValue(op.Function, name, out var from) ? from : null);
             }
             inputs[i] = list;
             foreach (var block in op.Blocks)
                 foreach (var inner in block.Ops)
                     parents[inner] = op.Index;
             foreach (var output in op.Outputs)
-                producers[(op.Function, output.Name)] = op.Index;
+                producers.Set(op.Function, output.Name, op.Index);
         }
     }
 
