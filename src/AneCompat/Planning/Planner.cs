@@ -403,8 +403,8 @@ public static class Planner
         /// <summary>Role and eligibility come from the analysis (the one owner of "is this op blocked"); the planner only places.</summary>
         public static WorkItem ForOp(Op op, Analysis analysis, ComputeUnits units)
         {
-            var own = analysis.ForOp(op.Index);
-            IReadOnlyList<Finding> findings = own.Any() ? own.ToList() : Array.Empty<Finding>();
+            // The analysis's own array, shared: nothing changes an op's findings once they are judged.
+            IReadOnlyList<Finding> findings = analysis.FindingsOf(op.Index);
             var role = analysis.IsFolded(op) ? OpRole.Folded : analysis.IsHost(op) ? OpRole.Host : OpRole.Compute;
             // Folded and host ops are never blocked (BlockerOf says null for them): asked only for compute ops.
             var blocker = role == OpRole.Compute ? analysis.BlockerOf(op) : null;

@@ -10,7 +10,10 @@ public enum OpStatus { Supported, Conditional, Unsupported, Folded, Host, Unknow
 /// <summary>The rule base's judgement of one graph for one target: every finding, per op and model-level.</summary>
 public sealed class Analysis
 {
-    private readonly ILookup<int, Finding> _byOp;
+    // Concrete maps, not the interfaces: the planner asks about every op several times (role, blocker), and each
+    // question through ILookup / IReadOnlyDictionary was an interface call and an enumerator.
+    private readonly Dictionary<int, Finding[]> _byOp;
+    private readonly Dictionary<int, OpStatus>? _statusMap;
     private readonly Lazy<Dictionary<int, Op>> _ops;
     // Kept once: BlockerOf asks for every op, and re-filtering every finding per op is quadratic when both are many.
     private readonly Finding[] _modelLevel;
@@ -22,7 +25,8 @@ public sealed class Analysis
         Target = target;
         Findings = findings;
         Statuses = statuses;
-        _byOp = findings.Where(f => f.OpIndex is not null).ToLookup(f => f.OpIndex!.Value);
+        _byOp = findings.Where(f => f.OpIndex is not null).GroupBy(f => f.OpIndex!.Value).ToDictionary(g => g.Key, g => g.ToArray());
+        _statusMap = statuses as Dictionary<int, OpStatus>;
         _modelLevel = findings.Where(f => f.OpIndex is null).ToArray();
         _modelBlockers = _modelLevel.Where(f => f.BlocksAne).ToArray();
         _ops = new Lazy<Dictionary<int, Op>>(() => graph.AllOps().GroupBy(o => o.Index).ToDictionary(g => g.Key, g => g.First()));
@@ -35,7 +39,10 @@ public sealed class Analysis
     /// <summary>Catalog status of each op's type (by op index).</summary>
     public IReadOnlyDictionary<int, OpStatus> Statuses { get; }
 
-    public IEnumerable<Finding> ForOp(int opIndex) => _byOp[opIndex];
+    public IEnumerable<Finding> ForOp(int opIndex) => FindingsOf(opIndex);
+
+    /// <summary>The op's own findings in order (an empty array when it has none).</summary>
+    internal Finding[] FindingsOf(int opIndex) => _byOp.TryGetValue(opIndex, out var own) ? own : [];
     public IEnumerable<Finding> ModelLevel => _modelLevel;
 
     /// <summary>
@@ -44,7 +51,7 @@ public sealed class Analysis
     /// </summary>
     public bool IsBlocked(int opIndex) => _ops.Value.TryGetValue(opIndex, out var op)
         ? BlockerOf(op) is not null
-        : _byOp[opIndex].Any(f => f.BlocksAne) || ModelLevel.Any(f => f.BlocksAne && string.IsNullOrEmpty(f.ModelPath));
+        : FindingsOf(opIndex).Any(f => f.BlocksAne) || ModelLevel.Any(f => f.BlocksAne && string.IsNullOrEmpty(f.ModelPath));
 
     public bool IsBlocked(Op op) => BlockerOf(op) is not null;
 
@@ -57,7 +64,7 @@ public sealed class Analysis
     public Finding? BlockerOf(Op op)
     {
         if (IsFolded(op) || IsHost(op)) return null;
-        foreach (var f in _byOp[op.Index])
+        foreach (var f in FindingsOf(op.Index))
             if (f.BlocksAne) return f;
         foreach (var f in _modelBlockers)
             if (Covers(f, op)) return f;
@@ -70,20 +77,33 @@ public sealed class Analysis
     /// </summary>
     public bool IsFolded(Op op)
     {
-        Statuses.TryGetValue(op.Index, out var status);
-        return status == OpStatus.Folded || _byOp[op.Index].Any(f => f.Effect == Effect.Folded) || OpKinds.IsConstant(op);
+        return StatusOf(op) == OpStatus.Folded || Has(op, Effect.Folded) || OpKinds.IsConstant(op);
     }
 
     /// <summary>Host-side work by nature (runs on the CPU outside the network); never both folded and host.</summary>
     public bool IsHost(Op op)
     {
         if (IsFolded(op)) return false;
-        Statuses.TryGetValue(op.Index, out var status);
-        return status == OpStatus.Host || _byOp[op.Index].Any(f => f.Effect == Effect.Host);
+        return StatusOf(op) == OpStatus.Host || Has(op, Effect.Host);
     }
 
     /// <summary>The rule that makes <paramref name="op"/> host-side work, when one does.</summary>
-    public string? HostRule(Op op) => _byOp[op.Index].FirstOrDefault(f => f.Effect == Effect.Host)?.RuleId;
+    public string? HostRule(Op op) => FindingsOf(op.Index).FirstOrDefault(f => f.Effect == Effect.Host)?.RuleId;
+
+    private OpStatus StatusOf(Op op)
+    {
+        OpStatus status;
+        if (_statusMap is not null) _statusMap.TryGetValue(op.Index, out status);
+        else Statuses.TryGetValue(op.Index, out status);
+        return status;
+    }
+
+    private bool Has(Op op, Effect effect)
+    {
+        foreach (var f in FindingsOf(op.Index))
+            if (f.Effect == effect) return true;
+        return false;
+    }
 
     private static bool Covers(Finding modelFinding, Op op) =>
         string.IsNullOrEmpty(modelFinding.ModelPath)
