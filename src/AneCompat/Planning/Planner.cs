@@ -247,13 +247,15 @@ public static class Planner
         private readonly Dictionary<string, Graph.ValueType> _typeAnywhere = new(values, StringComparer.Ordinal);
         private readonly Dictionary<int, (List<SegmentTensor> List, HashSet<string> Seen)> _inputs = new();
         private readonly Dictionary<int, (List<string> List, HashSet<string> Seen)> _outputs = new();
-        private readonly Dictionary<(int, string), Graph.ValueType> _producedBy = new(values);
+        // Per segment (indices run 0, 1, … as segments open), the type of each value it made: ordinal maps, not a
+        // (segment, name) tuple key, which hashed every name with the randomized string hash.
+        private readonly List<Dictionary<string, Graph.ValueType>> _producedBy = new();
 
         public void Produce(int segment, string? function, string name, Graph.ValueType type)
         {
             _inFunction.Set(function, name, (segment, type));
             _typeAnywhere[name] = type;
-            if (segment >= 0) _producedBy[(segment, name)] = type;
+            if (segment >= 0) ProducedIn(segment)[name] = type;
         }
 
         /// <param name="declared">The reader declares the type itself (a member's description): it wins.</param>
@@ -292,9 +294,17 @@ public static class Planner
         {
             InputTensors = _inputs.TryGetValue(s.Index, out var i) ? i.List : Array.Empty<SegmentTensor>(),
             OutputTensors = _outputs.TryGetValue(s.Index, out var o)
-                ? o.List.Select(n => SegmentTensor.Of(n, _producedBy.TryGetValue((s.Index, n), out var t) ? t : Graph.ValueType.Unknown)).ToList()
+                ? o.List.Select(n => SegmentTensor.Of(n, s.Index < _producedBy.Count && _producedBy[s.Index].TryGetValue(n, out var t) ? t : Graph.ValueType.Unknown)).ToList()
                 : Array.Empty<SegmentTensor>(),
         };
+
+        // The first segment's map gets the expected size (most models are one segment); later ones grow as they fill.
+        private Dictionary<string, Graph.ValueType> ProducedIn(int segment)
+        {
+            while (_producedBy.Count <= segment)
+                _producedBy.Add(new Dictionary<string, Graph.ValueType>(_producedBy.Count == 0 ? values : 0, StringComparer.Ordinal));
+            return _producedBy[segment];
+        }
 
         private static (List<T>, HashSet<string>) Get<T>(Dictionary<int, (List<T>, HashSet<string>)> map, int segment)
         {

@@ -30,10 +30,13 @@ public static class ReportBuilder
         var details = new ReportOpDetails(plan.Ops);
         var ops = new ReportOp[plan.Ops.Count];
         int compute = 0, folded = 0, host = 0, ane = 0, cpu = 0, gpu = 0;
+        // The plan holds every op of the graph in its order: the model's weight bytes are summed here, not in a second walk.
+        long weightBytes = 0;
         for (var i = 0; i < ops.Length; i++)
         {
             var p = plan.Ops[i];
             ops[i] = new ReportOp(p, i, details);
+            weightBytes = Diagnostics.Saturating.Add(weightBytes, p.Op.WeightBytes);
             switch (p.Role)
             {
                 case OpRole.Folded: folded++; break;
@@ -65,7 +68,7 @@ public static class ReportBuilder
             graph.Root.ModelType,
             graph.Root.SpecificationVersion,
             ops.Length,
-            graph.WeightBytes,
+            weightBytes,
             graph.Root.SelfAndDescendants().Select(n => new ReportMember(n.Path, n.ModelType, n.Family.ToString())).ToArray());
 
         var warnings = graph.Warnings.ToArray();
@@ -78,7 +81,7 @@ public static class ReportBuilder
     }
 
     /// <summary>Findings grouped by rule, most frequent first; the first finding's message and fix stand for the group.</summary>
-    private static IReadOnlyList<RuleSummary> Summarize(IReadOnlyList<Finding> findings) =>
+    private static IReadOnlyList<RuleSummary> Summarize(IReadOnlyList<Finding> findings) => findings.Count == 0 ? [] :
         findings.GroupBy(f => f.RuleId, StringComparer.Ordinal)
             .Select(g =>
             {

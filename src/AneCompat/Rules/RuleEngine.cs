@@ -37,8 +37,13 @@ public sealed class RuleEngine
     public Analysis Evaluate(ModelGraph graph, ChipProfile target)
     {
         var findings = new List<Finding>();
-        // Sized up front: one status per op, and a growing map re-allocates its tables a dozen times on the way.
-        var statuses = new Dictionary<int, OpStatus>(graph.AllOps().Count());
+        // Sized up front for the top-level ops (nested ones are few), read off the lists without walking the graph: a
+        // growing map re-allocates its tables a dozen times on the way.
+        var topLevelOps = 0;
+        foreach (var node in graph.Root.SelfAndDescendants())
+            foreach (var function in node.Functions)
+                topLevelOps += function.Body.Ops.Count;
+        var statuses = new Dictionary<int, OpStatus>(topLevelOps);
         foreach (var node in graph.Root.SelfAndDescendants())
         {
             var modelCtx = new ModelContext(graph, node, target, _catalog);
@@ -59,7 +64,11 @@ public sealed class RuleEngine
                     else ctx.MoveTo(op, entry);
                     if (HasTableFindings(entry)) findings.AddRange(TableFindings(ctx));
                     foreach (var rule in _forKind.TryGetValue(op.Kind, out var rules) ? rules : _everyOp)
-                        findings.AddRange(rule.Check(ctx));
+                    {
+                        // Most checks find nothing and say so with an empty array: skip AddRange's interface casts.
+                        var found = rule.Check(ctx);
+                        if (found is not Finding[] { Length: 0 }) findings.AddRange(found);
+                    }
                 }
             }
         }

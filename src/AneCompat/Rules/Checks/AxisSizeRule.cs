@@ -15,6 +15,8 @@ public sealed class AxisSizeRule : IOpRule
     public IEnumerable<Finding> Check(OpContext ctx)
     {
         var tensors = ctx.RuntimeTensors;
+        // An axis within both caps passes whatever its name: only a larger one needs naming.
+        var withinBoth = Math.Min(ctx.Target.MaxChannelAxis, ctx.Target.MaxSpatialAxis);
         for (var t = 0; t < tensors.Count; t++)
         {
             var tensor = tensors[t];
@@ -23,7 +25,7 @@ public sealed class AxisSizeRule : IOpRule
             if (dims is null || dims.Count > 5) continue;
             for (var i = 0; i < dims.Count; i++)
             {
-                if (dims[i].Size is not { } size) continue;
+                if (dims[i].Size is not { } size || size <= withinBoth) continue;
                 var name = AxisName(dims.Count, i);
                 var cap = name is "N" or "C" ? ctx.Target.MaxChannelAxis : ctx.Target.MaxSpatialAxis;
                 if (size <= cap) continue;
