@@ -95,7 +95,6 @@ public sealed record ReportCounts(int Ops, int ComputeOps, int FoldedOps, int Ho
 /// The whole answer for one model, target and compute-unit setting: immutable, and the only input of every renderer.
 /// </summary>
 public sealed record Report(
-    string ToolVersion,
     ReportModel Model,
     ChipProfile Target,
     ComputeUnits ComputeUnits,
@@ -113,6 +112,9 @@ public sealed record Report(
     IReadOnlyList<string> Notes,
     IReadOnlyList<ReadWarning> Warnings)
 {
+    /// <summary>The version of the tool that made the report (this tool: read when a renderer first asks).</summary>
+    public string ToolVersion => ReportBuilder.ToolVersion;
+
     /// <summary>Why the status is what it is, in one sentence (placement-only verdicts say so).</summary>
     public StatusReason? Reason { get; init; }
 

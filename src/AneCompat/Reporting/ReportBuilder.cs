@@ -9,7 +9,11 @@ namespace AneCompat.Reporting;
 /// <summary>Runs rules → planner for a graph and assembles the <see cref="Report"/>.</summary>
 public static class ReportBuilder
 {
-    public static string ToolVersion { get; } =
+    private static string? s_toolVersion;
+
+    /// <summary>This tool's version, read from the assembly on first use: a reflection lookup NativeAOT makes slowly,
+    /// and the default text report never prints it.</summary>
+    public static string ToolVersion => s_toolVersion ??=
         typeof(ReportBuilder).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     /// <summary>
@@ -72,7 +76,7 @@ public static class ReportBuilder
             graph.Root.SelfAndDescendants().Select(n => new ReportMember(n.Path, n.ModelType, n.Family.ToString())).ToArray());
 
         var warnings = graph.Warnings.ToArray();
-        return new Report(ToolVersion, model, analysis.Target, plan.ComputeUnits, plan.Status, plan.Eligibility, plan.Placement, counts,
+        return new Report(model, analysis.Target, plan.ComputeUnits, plan.Status, plan.Eligibility, plan.Placement, counts,
             plan.Switches, plan.EstimatedSwitchMs, plan.CopyBytes, plan.Segments, ops, modelFindings, Summarize(analysis.Findings), plan.Notes, warnings)
         {
             Reason = StatusReasons.Explain(plan.Status, ops, plan.Segments),
