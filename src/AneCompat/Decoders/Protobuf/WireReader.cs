@@ -44,7 +44,7 @@ internal sealed class WireReader
     }
 
     /// <summary>Reads a varint and returns it with its encoded bytes appended to <paramref name="copy"/> when given.</summary>
-    public ulong ReadVarint(long limit, Stream? copy = null)
+    public ulong ReadVarint(long limit, StructureBuffer? copy = null)
     {
         // Almost every varint lies whole in the buffer and inside its message: decoded from the buffer directly.
         // Any other (near a buffer or message end, malformed) takes the byte-wise path, which says what is wrong.
@@ -65,7 +65,7 @@ internal sealed class WireReader
         return ReadVarintBytewise(limit, copy);
     }
 
-    private ulong ReadVarintBytewise(long limit, Stream? copy)
+    private ulong ReadVarintBytewise(long limit, StructureBuffer? copy)
     {
         ulong result = 0;
         for (var shift = 0; shift < 70; shift += 7)
@@ -79,13 +79,13 @@ internal sealed class WireReader
     }
 
     /// <summary>Copies <paramref name="count"/> bytes to <paramref name="output"/>.</summary>
-    public void CopyTo(Stream output, long count)
+    public void CopyTo(StructureBuffer output, long count)
     {
         while (count > 0)
         {
             if (_bufferPos >= _bufferLen && !Fill()) throw Corrupt($"truncated at offset {Position}");
             var n = (int)Math.Min(count, _bufferLen - _bufferPos);
-            output.Write(_buffer, _bufferPos, n);
+            output.Write(_buffer.AsSpan(_bufferPos, n));
             _bufferPos += n;
             count -= n;
         }
