@@ -61,6 +61,9 @@ public static class NeuralNetworkDecoder
         /// <summary>Scratch for one layer's weights.</summary>
         private readonly List<WeightParams> _weights = new();
 
+        /// <summary>Scratch for one layer's input shapes (shape rules read them, never keep them).</summary>
+        private readonly List<TensorShape> _inputShapes = new();
+
         private int _ops;
 
         public void DecodeLayers(RepeatedField<NeuralNetworkLayer> layers, Block block, int depth, IReadOnlyList<OriginStep> path)
@@ -99,14 +102,11 @@ public static class NeuralNetworkDecoder
             foreach (var (name, value) in _attributes) op.Attributes.Add(name, value);
 
             var inputNames = layer.Input;
-            var inputShapes = new TensorShape[inputNames.Count];
             var arguments = new Argument[inputNames.Count];
             for (var i = 0; i < arguments.Length; i++)
             {
                 var name = inputNames[i];
-                var type = Values.TryGetValue(name, out var t) ? t : UnknownTensor;
-                inputShapes[i] = type.Shape;
-                arguments[i] = new Argument { Name = name, Type = type };
+                arguments[i] = new Argument { Name = name, Type = Values.TryGetValue(name, out var t) ? t : UnknownTensor };
             }
             op.Inputs.Capacity = 1;
             op.Inputs.Add(new OpInput(InputsParameter, arguments));
@@ -124,7 +124,11 @@ public static class NeuralNetworkDecoder
                     break;
             }
 
-            var inferred = entry is null ? Array.Empty<TensorShape>() : Infer(layer, inputShapes);
+            // The input shapes as they were before the bodies ran (the arguments hold them), in a list reused from
+            // layer to layer: filled only now, after the bodies, which decode layers of their own.
+            _inputShapes.Clear();
+            foreach (var argument in arguments) _inputShapes.Add(argument.Type.Shape);
+            var inferred = entry is null ? Array.Empty<TensorShape>() : Infer(layer, _inputShapes);
             var outputNames = layer.Output;
             op.Outputs.Capacity = outputNames.Count;
             for (var i = 0; i < outputNames.Count; i++)

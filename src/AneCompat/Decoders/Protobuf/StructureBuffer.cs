@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace AneCompat.Decoders.Protobuf;
 
 /// <summary>
@@ -88,8 +90,16 @@ internal sealed class StructureBuffer
         }
     }
 
-    /// <summary>A forward-only stream over the bytes written (for the protobuf parser).</summary>
-    public Stream OpenRead() => new Reader(this);
+    /// <summary>The bytes written, as one sequence over the chunks (for the protobuf parser).</summary>
+    public ReadOnlySequence<byte> ToSequence()
+    {
+        if (_chunks.Count == 1) return new ReadOnlySequence<byte>(_current, 0, _used);
+        var first = new Segment(_chunks[0], 0);
+        var last = first;
+        for (var i = 1; i < _chunks.Count; i++)
+            last = last.Append(i == _chunks.Count - 1 ? _chunks[i].AsMemory(0, _used) : _chunks[i]);
+        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
+    }
 
     private void MakeRoom()
     {
@@ -105,37 +115,19 @@ internal sealed class StructureBuffer
         _used = 0;
     }
 
-    private sealed class Reader(StructureBuffer buffer) : Stream
+    private sealed class Segment : ReadOnlySequenceSegment<byte>
     {
-        private long _position;
-
-        public override int Read(byte[] destination, int offset, int count) => Read(destination.AsSpan(offset, count));
-
-        public override int Read(Span<byte> destination)
+        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
         {
-            var total = 0;
-            while (destination.Length > 0 && _position < buffer.Length)
-            {
-                var chunk = buffer._chunks[(int)(_position / ChunkSize)];
-                var start = (int)(_position % ChunkSize);
-                var available = (int)Math.Min(chunk.Length - start, buffer.Length - _position);
-                var n = Math.Min(available, destination.Length);
-                chunk.AsSpan(start, n).CopyTo(destination);
-                destination = destination[n..];
-                _position += n;
-                total += n;
-            }
-            return total;
+            Memory = memory;
+            RunningIndex = runningIndex;
         }
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => buffer.Length;
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public Segment Append(ReadOnlyMemory<byte> memory)
+        {
+            var next = new Segment(memory, RunningIndex + Memory.Length);
+            Next = next;
+            return next;
+        }
     }
 }

@@ -10,7 +10,7 @@ namespace AneCompat.Decoders.Protobuf;
 /// depth: <c>WeightParams</c> are rebuilt without their payload fields, whose byte counts are recorded in
 /// ANECompat-internal fields; everything else is copied. Very large opaque byte fields elsewhere are dropped the
 /// same way. Every length, depth and size is checked during the walk, so the structure that remains is consistent
-/// before it is parsed normally. Memory is bounded by the structure's size, not the file's.
+/// before it is parsed (<see cref="StructureParser"/>). Memory is bounded by the structure's size, not the file's.
 /// </summary>
 public static class WeightElidingReader
 {
@@ -46,8 +46,7 @@ public static class WeightElidingReader
 
         try
         {
-            var input = CodedInputStream.CreateWithLimits(structure.OpenRead(), (int)structure.Length + 1, Limits.MaxProtobufDepth);
-            return Model.Parser.ParseFrom(input);
+            return StructureParser.Parse(structure.ToSequence());
         }
         catch (InvalidProtocolBufferException e)
         {
