@@ -36,6 +36,9 @@ internal sealed class StructureParser
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _nameLookup;
 
+    /// <summary>Scratch for one layer's input and output names.</summary>
+    private readonly List<string> _inputs = new(), _outputs = new();
+
     private StructureParser(ReadOnlySequence<byte> structure)
     {
         _structure = structure;
@@ -124,20 +127,9 @@ internal sealed class StructureParser
     {
         var layer = new NeuralNetworkLayer();
         var reader = new SequenceReader<byte>(bytes);
-        int inputs = 0, outputs = 0;
-        while (!reader.End)
-        {
-            var tag = ReadVarint(ref reader);
-            if (tag == InputTag) inputs++;
-            else if (tag == OutputTag) outputs++;
-            SkipField(ref reader, tag);
-        }
-        // Exact sizes: a list grows to eight entries on its first add, and most layers have one input and one output.
-        if (inputs > 0) layer.Input.Capacity = inputs;
-        if (outputs > 0) layer.Output.Capacity = outputs;
-
-        reader = new SequenceReader<byte>(bytes);
         var pending = reader.Position;
+        _inputs.Clear();
+        _outputs.Clear();
         while (!reader.End)
         {
             var fieldStart = reader.Position;
@@ -151,12 +143,23 @@ internal sealed class StructureParser
             var text = Payload(ref reader);
             var name = Name(text, layer, bytes.Slice(fieldStart, reader.Position));
             if (tag == NameTag) layer.Name = name;
-            else if (tag == InputTag) layer.Input.Add(name);
-            else layer.Output.Add(name);
+            else if (tag == InputTag) _inputs.Add(name);
+            else _outputs.Add(name);
             pending = reader.Position;
         }
         layer.MergeFrom(bytes.Slice(pending, reader.Position));
+        // Only this parser fills the two lists (the generated one never sees their fields), so they are filled last,
+        // at their exact sizes: a list grows to eight entries on its first add, and most layers have one of each.
+        Fill(layer.Input, _inputs);
+        Fill(layer.Output, _outputs);
         return layer;
+    }
+
+    private static void Fill(RepeatedField<string> list, List<string> names)
+    {
+        if (names.Count == 0) return;
+        list.Capacity = names.Count;
+        foreach (var name in names) list.Add(name);
     }
 
     /// <summary>The string <paramref name="utf8"/> spells, the same instance for every occurrence of the same name.</summary>
@@ -209,7 +212,17 @@ internal sealed class StructureParser
 
     private static ulong ReadVarint(ref SequenceReader<byte> reader)
     {
+        // Nearly every varint lies whole in the current chunk: decoded from the span, one advance.
+        var span = reader.UnreadSpan;
         ulong value = 0;
+        for (var i = 0; i < span.Length && i < 10; i++)
+        {
+            value |= (ulong)(span[i] & 0x7F) << (7 * i);
+            if ((span[i] & 0x80) != 0) continue;
+            reader.Advance(i + 1);
+            return value;
+        }
+        value = 0;
         for (var shift = 0; shift < 70; shift += 7)
         {
             if (!reader.TryRead(out var b)) break;
