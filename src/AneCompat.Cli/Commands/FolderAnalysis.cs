@@ -73,7 +73,7 @@ public static class FolderAnalysis
         // (anecompat / included) at a few keys per model instead of every model's ops.
         var keepReports = format != "text";
 
-        Parallel.For(0, models.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        void Analyse(int i)
         {
             var path = models[i];
             var relative = SafeText.Escape(Path.GetRelativePath(root, path));
@@ -111,7 +111,12 @@ public static class FolderAnalysis
                 }
                 output.Flush();
             }
-        });
+        }
+        // One model (a folder holding a single model, the common case) or one core: no worker threads to start.
+        if (models.Count <= 1 || Environment.ProcessorCount == 1)
+            for (var i = 0; i < models.Count; i++) Analyse(i);
+        else
+            Parallel.For(0, models.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, Analyse);
 
         var reports = outcomes.Where(o => o!.Report is not null).Select(o => o!.Report!).ToList();
         var unreadable = outcomes.Where(o => o!.Unreadable is not null).Select(o => o!.Unreadable!).ToList();

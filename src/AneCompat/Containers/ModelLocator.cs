@@ -80,10 +80,16 @@ public static class ModelLocator
     /// models refuse the folder instead of walking on.
     /// </summary>
     public static FolderScan Scan(string folder, List<(string Path, string Problem)>? refused = null) =>
-        Scan(folder, refused, ModelFileSystem.Current is DirectoryFileSystem ? KernelFileSystems.MountPoints : new Dictionary<string, string>());
+        Scan(folder, refused, ModelFileSystem.Current is DirectoryFileSystem ? () => KernelFileSystems.MountPoints : () => new Dictionary<string, string>());
 
-    /// <param name="kernelMounts">Mount points of kernel file systems (mount point → type), not descended into.</param>
-    internal static FolderScan Scan(string folder, List<(string Path, string Problem)>? refused, IReadOnlyDictionary<string, string> kernelMounts)
+    internal static FolderScan Scan(string folder, List<(string Path, string Problem)>? refused, IReadOnlyDictionary<string, string> kernelMounts) =>
+        Scan(folder, refused, () => kernelMounts);
+
+    /// <param name="kernelMounts">
+    /// Mount points of kernel file systems (mount point → type), not descended into; asked for only when the scan
+    /// meets a sub-folder, so a folder holding model files alone never reads /proc/self/mountinfo.
+    /// </param>
+    private static FolderScan Scan(string folder, List<(string Path, string Problem)>? refused, Func<IReadOnlyDictionary<string, string>> kernelMounts)
     {
         var fs = ModelFileSystem.Current;
         var found = new List<string>();
@@ -121,7 +127,7 @@ public static class ModelLocator
                     if (!isDirectory && !File.Exists(real)) continue;  // dangling
                     if (isDirectory && !visited.Add(real)) continue;   // a loop, or a folder seen already
                 }
-                if (isDirectory && kernelMounts.TryGetValue(e.FullPath, out var kind))
+                if (isDirectory && kernelMounts().TryGetValue(e.FullPath, out var kind))
                 {
                     refused?.Add((e.FullPath, $"{kind} is a kernel file system; not searched for models"));
                     continue;
