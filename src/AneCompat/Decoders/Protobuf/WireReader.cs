@@ -10,7 +10,9 @@ internal sealed class WireReader
 {
     private readonly Stream _stream;
     private readonly string _path;
-    private readonly byte[] _buffer = new byte[64 * 1024];
+    private const int BufferSize = 64 * 1024;
+
+    private readonly byte[] _buffer;
     private int _bufferPos;
     private int _bufferLen;
     private long _bufferStart;
@@ -20,6 +22,8 @@ internal sealed class WireReader
         _stream = stream;
         _path = path;
         Length = stream.Length;
+        // A small file gets a buffer its size, not 64 KiB of fresh memory (every page touched costs a fault).
+        _buffer = new byte[(int)Math.Clamp(Length, 1, BufferSize)];
     }
 
     public long Length { get; }
