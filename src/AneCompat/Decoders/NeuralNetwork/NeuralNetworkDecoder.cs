@@ -33,7 +33,7 @@ public static class NeuralNetworkDecoder
             expectedValues: parts.Layers.Count + iface.Inputs.Count);
         foreach (var input in iface.Inputs)
         {
-            var value = new GraphValue(input.Name, ValueType.Tensor(ElementType.Float32, ShapeConvention.Input(input, parts.ArrayInputShapeMapping)));
+            var value = new GraphValue(input.Name, context.TensorOf(ShapeConvention.Input(input, parts.ArrayInputShapeMapping)));
             function.Inputs.Add(value);
             function.Body.Inputs.Add(value);
             context.Values[input.Name] = value.Type;
@@ -54,6 +54,19 @@ public static class NeuralNetworkDecoder
         /// input argument takes the very type its producer's output got (types are immutable), not a copy.
         /// </summary>
         public Dictionary<string, ValueType> Values { get; } = new(expectedValues, StringComparer.Ordinal);
+
+        /// <summary>One type per distinct shape (types are immutable).</summary>
+        private readonly Dictionary<TensorShape, ValueType> _types = new() { [TensorShape.Unknown] = UnknownTensor };
+
+        /// <summary>
+        /// The float tensor type of <paramref name="shape"/>, one instance per distinct shape: a network has few, and
+        /// the report formats each type instance once.
+        /// </summary>
+        public ValueType TensorOf(TensorShape shape)
+        {
+            ref var type = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_types, shape, out _);
+            return type ??= ValueType.Tensor(ElementType.Float32, shape);
+        }
 
         /// <summary>Scratch for one layer's attributes, so each op's dictionary is allocated once at its final size.</summary>
         private readonly Dictionary<string, object> _attributes = new(StringComparer.Ordinal);
@@ -136,7 +149,7 @@ public static class NeuralNetworkDecoder
                 var shape = i < inferred.Count ? inferred[i] : TensorShape.Unknown;
                 if (i < layer.OutputTensor.Count) shape = Declared(layer.OutputTensor[i], shape);
                 var name = outputNames[i];
-                var type = ValueType.Tensor(ElementType.Float32, shape);
+                var type = TensorOf(shape);
                 op.Outputs.Add(new GraphValue(name, type));
                 // In straight-line code the latest write wins (converters reuse names, even an input's). Inside a
                 // branch or loop body the write may or may not happen, so a conflicting shape becomes unknown.
