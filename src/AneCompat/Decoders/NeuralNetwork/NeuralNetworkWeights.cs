@@ -9,18 +9,6 @@ namespace AneCompat.Decoders.NeuralNetwork;
 /// </summary>
 internal static class NeuralNetworkWeights
 {
-    /// <summary>
-    /// Every <see cref="WeightParams"/> a layer holds, in field order, depth first (code generated from the schema in
-    /// SchemaTables.g.cs), so the list in formats.md §a.9 (conv weights/bias, LSTM gate matrices, custom weights, …)
-    /// is covered without a hand-kept copy. Nested networks (branch/loop bodies) are separate ops and are not entered.
-    /// </summary>
-    public static List<WeightParams> All(NeuralNetworkLayer layer)
-    {
-        var found = new List<WeightParams>();
-        Protobuf.SchemaTables.CollectWeights(layer, found);
-        return found;
-    }
-
     /// <summary>Payload bytes of one weight: 4 per float, the byte length of fp16/quantized/int8 payloads, or the elided count.</summary>
     public static long Bytes(WeightParams w) =>
         (long)w.FloatValue.Count * sizeof(float) + w.Float16Value.Length + w.RawValue.Length + w.Int8RawValue.Length
@@ -28,7 +16,10 @@ internal static class NeuralNetworkWeights
 
     /// <summary>
     /// Sums the layer's weight bytes and records quantization in <paramref name="attributes"/> (the first quantized
-    /// weight decides). <paramref name="scratch"/> is a list the caller reuses from layer to layer.
+    /// weight decides). The weights are every <see cref="WeightParams"/> the layer holds, in field order, depth first
+    /// (code generated from the schema in SchemaTables.g.cs), so the list in formats.md §a.9 (conv weights/bias, LSTM
+    /// gate matrices, custom weights, …) is covered without a hand-kept copy; nested networks (branch/loop bodies) are
+    /// separate ops and are not entered. <paramref name="scratch"/> is a list the caller reuses from layer to layer.
     /// </summary>
     /// <returns>The layer's weight bytes.</returns>
     public static long Apply(NeuralNetworkLayer layer, Dictionary<string, object> attributes, List<WeightParams> scratch)
