@@ -67,6 +67,37 @@ public class StructureParserTests
         Assert.EndsWith(NotValid + expected.Message, e.Message);
     }
 
+    [Fact]
+    public void Networks_nested_to_the_depth_limit_are_read_and_one_level_deeper_refused_by_the_walk()
+    {
+        // Model 0, network 1, layer 2, branch 3, its network 4, layer 5, …: slices handed to the generated parser
+        // start deeper than the model, so the walk's limit, not the parser's, decides (LimitTests: the same words).
+        // A model whose innermost message, a branch's parameters, sits at depth (a multiple of 3).
+        static byte[] Nested(int depth)
+        {
+            IMessage innermost = new BranchLayerParams();
+            var level = depth;
+            var message = innermost;
+            while (level > 1)
+            {
+                // The message at this level gets its parent one level up.
+                message = (level % 3) switch
+                {
+                    0 => new NeuralNetworkLayer { Name = $"l{level}", Branch = (BranchLayerParams)message },
+                    2 => new AneCompat.Schema.NeuralNetwork { Layers = { (NeuralNetworkLayer)message } },
+                    _ => new BranchLayerParams { IfBranch = (AneCompat.Schema.NeuralNetwork)message },
+                };
+                level--;
+            }
+            return new Model { SpecificationVersion = 4, NeuralNetwork = (AneCompat.Schema.NeuralNetwork)message }.ToByteArray();
+        }
+        using var t = new TempDir();
+        var deepest = Nested(Limits.MaxProtobufDepth - 1);
+        Assert.Equal(Model.Parser.ParseFrom(deepest), WeightElidingReader.Read(t.Write("deepest.mlmodel", deepest)));
+        var e = Assert.Throws<ModelReadException>(() => WeightElidingReader.Read(t.Write("deeper.mlmodel", Nested(Limits.MaxProtobufDepth + 2))));
+        Assert.Contains($"messages nested deeper than {Limits.MaxProtobufDepth} levels", e.Message);
+    }
+
     [CorpusFact]
     public void Mutated_structures_give_the_generated_parser_outcome()
     {
