@@ -17,14 +17,16 @@ public class StructureBufferTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(4)]
-    public void A_slot_straddling_a_chunk_boundary_is_patched_on_both_sides(int bytesBeforeBoundary)
+    [InlineData((long)StructureBuffer.ChunkSize, 1)]
+    [InlineData((long)StructureBuffer.ChunkSize, 2)]
+    [InlineData((long)StructureBuffer.ChunkSize, 4)]
+    [InlineData(StructureBuffer.LargeChunksFrom, 3)] // the last small chunk and the first large one
+    [InlineData(StructureBuffer.LargeChunksFrom + StructureBuffer.LargeChunkSize, 2)]
+    public void A_slot_straddling_a_chunk_boundary_is_patched_on_both_sides(long boundary, int bytesBeforeBoundary)
     {
         var buffer = new StructureBuffer();
         var expected = new List<byte>();
-        var lead = Enumerable.Range(0, StructureBuffer.ChunkSize - bytesBeforeBoundary).Select(i => (byte)(i * 7)).ToArray();
+        var lead = Enumerable.Range(0, (int)boundary - bytesBeforeBoundary).Select(i => (byte)(i * 7)).ToArray();
         buffer.Write(lead);
         expected.AddRange(lead);
         var slot = buffer.Reserve(5);
@@ -37,19 +39,19 @@ public class StructureBufferTests
         expected.AddRange(patch);
         expected.AddRange(tail);
 
-        Assert.Equal(StructureBuffer.ChunkSize + 8 - bytesBeforeBoundary, buffer.Length);
+        Assert.Equal(boundary + 8 - bytesBeforeBoundary, buffer.Length);
         Assert.Equal(expected.ToArray(), ReadBack(buffer));
     }
 
     [Fact]
-    public void Several_chunks_after_a_small_first_one_read_back_in_order()
+    public void Small_and_large_chunks_after_a_small_first_one_read_back_in_order()
     {
         // A small size hint: the first chunk grows to full size before a second is added.
         var buffer = new StructureBuffer(expectedLength: 300);
         var expected = new List<byte>();
         var random = new Random(11);
         var slots = new List<(long At, byte[] Bytes)>();
-        while (expected.Count < 3 * StructureBuffer.ChunkSize + 12345)
+        while (expected.Count < StructureBuffer.LargeChunksFrom + 2 * StructureBuffer.LargeChunkSize + 12345)
         {
             switch (random.Next(4))
             {

@@ -3,18 +3,25 @@ using System.Buffers;
 namespace AneCompat.Decoders.Protobuf;
 
 /// <summary>
-/// The weight-free structure <see cref="WeightElidingReader"/> writes, held in fixed-size chunks instead of one array
-/// that doubles as it grows: a doubling array allocates about twice the structure over its life and its last copies
-/// land on the large-object heap, and every freshly touched page costs a page fault. Chunks stay under the
-/// large-object threshold. The first chunk starts at the size the caller expects (a small model gets a small buffer)
-/// and doubles up to the chunk size, so a position's chunk is always <c>position / ChunkSize</c>.
+/// The weight-free structure <see cref="WeightElidingReader"/> writes, held in chunks instead of one array that
+/// doubles as it grows: a doubling array allocates about twice the structure over its life, and every freshly
+/// touched page costs a page fault. The first megabyte is held in 64 KiB chunks, under the large-object threshold,
+/// the first of them starting at the size the caller expects (a small model gets a small buffer) and doubling up to
+/// 64 KiB; beyond it, in 1 MiB chunks on the large-object heap, which collections never copy (the structure of a
+/// 100,000-op program is tens of megabytes, and small chunks would be copied from generation to generation).
 /// Length slots reserved before a nested message is written are patched in place, across a chunk boundary if they
 /// straddle one.
 /// </summary>
 internal sealed class StructureBuffer
 {
-    /// <summary>Size of every chunk after the first: 64 KiB, under the 85,000-byte large-object threshold.</summary>
+    /// <summary>Size of the chunks of the first megabyte: 64 KiB, under the 85,000-byte large-object threshold.</summary>
     public const int ChunkSize = 64 * 1024;
+
+    /// <summary>Size of the chunks after the first megabyte.</summary>
+    public const int LargeChunkSize = 1024 * 1024;
+
+    /// <summary>Where the large chunks start: after 16 small ones.</summary>
+    public const long LargeChunksFrom = 16L * ChunkSize;
 
     private const int SmallestFirstChunk = 256;
 
@@ -81,8 +88,8 @@ internal sealed class StructureBuffer
         if (position < 0 || position + bytes.Length > Length) throw new ArgumentOutOfRangeException(nameof(position));
         while (bytes.Length > 0)
         {
-            var chunk = _chunks[(int)(position / ChunkSize)];
-            var offset = (int)(position % ChunkSize);
+            var (index, offset) = Locate(position);
+            var chunk = _chunks[index];
             var n = Math.Min(bytes.Length, chunk.Length - offset);
             bytes[..n].CopyTo(chunk.AsSpan(offset));
             position += n;
@@ -101,6 +108,11 @@ internal sealed class StructureBuffer
         return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
     }
 
+    /// <summary>The chunk holding <paramref name="position"/> and the offset in it.</summary>
+    private static (int Index, int Offset) Locate(long position) => position < LargeChunksFrom
+        ? ((int)(position / ChunkSize), (int)(position % ChunkSize))
+        : ((int)(LargeChunksFrom / ChunkSize + (position - LargeChunksFrom) / LargeChunkSize), (int)((position - LargeChunksFrom) % LargeChunkSize));
+
     private void MakeRoom()
     {
         if (_chunks.Count == 1 && _current.Length < ChunkSize)
@@ -110,7 +122,7 @@ internal sealed class StructureBuffer
             _chunks[0] = _current;
             return;
         }
-        _current = new byte[ChunkSize];
+        _current = new byte[Length < LargeChunksFrom ? ChunkSize : LargeChunkSize];
         _chunks.Add(_current);
         _used = 0;
     }
