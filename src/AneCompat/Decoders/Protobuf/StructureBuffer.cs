@@ -8,7 +8,7 @@ namespace AneCompat.Decoders.Protobuf;
 /// touched page costs a page fault. The first megabyte is held in 64 KiB chunks, under the large-object threshold,
 /// the first of them starting at the size the caller expects (a small model gets a small buffer) and doubling up to
 /// 64 KiB; beyond it, in 1 MiB chunks on the large-object heap, which collections never copy (the structure of a
-/// 100,000-op program is tens of megabytes, and small chunks would be copied from generation to generation).
+/// 100,000-op program is about ten megabytes, and small chunks would be copied from generation to generation).
 /// Length slots reserved before a nested message is written are patched in place, across a chunk boundary if they
 /// straddle one.
 /// </summary>
