@@ -54,10 +54,17 @@ public class SchemaTablesTests
             OutputGateBiasVector = new WeightParams { FloatValue = { 1f, 2f } },
         };
         var layer = new NeuralNetworkLayer { BiDirectionalLSTM = new BiDirectionalLSTMLayerParams { WeightParams = { gates, new LSTMWeightParams() } } };
-        var found = NeuralNetworkWeights.All(layer);
+        var found = Weights(layer);
         Assert.Equal(2, found.Count);
         Assert.Same(gates.InputGateWeightMatrix, found[0]);
         Assert.Same(gates.OutputGateBiasVector, found[1]);
-        Assert.Empty(NeuralNetworkWeights.All(new NeuralNetworkLayer { Branch = new BranchLayerParams { IfBranch = new AneCompat.Schema.NeuralNetwork() } }));
+        Assert.Empty(Weights(new NeuralNetworkLayer { Branch = new BranchLayerParams { IfBranch = new AneCompat.Schema.NeuralNetwork() } }));
+    }
+
+    private static List<WeightParams> Weights(NeuralNetworkLayer layer)
+    {
+        var found = new List<WeightParams>();
+        SchemaTables.CollectWeights(layer, found);
+        return found;
     }
 }

@@ -108,6 +108,46 @@ public class WeightElidingReaderTests
         finally { File.Delete(path); }
     }
 
+    [Fact]
+    public void A_structure_over_several_chunks_parses_as_the_full_model_wherever_its_length_slots_fall()
+    {
+        // ~170 KB of layers, three length slots each (layer, activation, relu) every ~40 bytes of structure: shifting everything
+        // by 0–39 bytes puts slots on every offset around the 64 KiB chunk boundaries, straddling ones included.
+        using var t = new TempDir();
+        for (var shift = 0; shift < 40; shift++)
+        {
+            var model = new Model
+            {
+                SpecificationVersion = 4,
+                Description = new ModelDescription { Metadata = new Metadata { ShortDescription = new string('d', shift) } },
+                NeuralNetwork = new AneCompat.Schema.NeuralNetwork(),
+            };
+            for (var i = 0; i < 6000; i++)
+                model.NeuralNetwork.Layers.Add(new NeuralNetworkLayer
+                {
+                    Name = $"layer_{i}", Input = { $"x{i}" }, Output = { $"x{i + 1}" },
+                    Activation = new ActivationParams { ReLU = new ActivationReLU() },
+                });
+            var bytes = model.ToByteArray();
+            Assert.True(bytes.Length > 2 * StructureBuffer.ChunkSize);
+            Assert.Equal(Model.Parser.ParseFrom(bytes), WeightElidingReader.Read(t.Write($"shift{shift}.mlmodel", bytes)));
+        }
+    }
+
+    [CorpusFact]
+    public void A_large_model_cut_short_anywhere_is_refused_in_one_line()
+    {
+        // pose-hourglass: a structure of several chunks; cuts inside the first chunk, on later ones, and in weights.
+        var bytes = File.ReadAllBytes(Corpus.Path("pose-hourglass/model_hourglass.mlmodel"));
+        using var t = new TempDir();
+        foreach (var cut in new[] { 1000, StructureBuffer.ChunkSize + 3, bytes.Length / 3, bytes.Length / 2, bytes.Length - 7 })
+        {
+            var path = t.Write($"cut{cut}.mlmodel", bytes[..cut]);
+            var e = Assert.Throws<AneCompat.Diagnostics.ModelReadException>(() => WeightElidingReader.Read(path));
+            Assert.Null(Fuzzing.ReadOutcome.CheckMessage(e));
+        }
+    }
+
     /// <summary>
     /// Calls <paramref name="onEach"/> for every <typeparamref name="T"/> in the message tree, before visiting what it
     /// holds (so what the callback adds is visited too).

@@ -2,6 +2,7 @@ using AneCompat.Decoders.NeuralNetwork.Shapes;
 using AneCompat.Diagnostics;
 using AneCompat.Graph;
 using AneCompat.Schema;
+using Google.Protobuf.Collections;
 using ValueType = AneCompat.Graph.ValueType;
 
 namespace AneCompat.Decoders.NeuralNetwork;
@@ -28,36 +29,66 @@ public static class NeuralNetworkDecoder
         List<ReadWarning> warnings, string sourcePath = "model")
     {
         var function = new GraphFunction { Name = "main" };
-        var context = new Context(parts, functionPrefix + "main", OpOrigin.MemberOf(functionPrefix), warnings, sourcePath);
+        var context = new Context(parts, functionPrefix + "main", OpOrigin.MemberOf(functionPrefix), warnings, sourcePath,
+            expectedValues: parts.Layers.Count + iface.Inputs.Count);
         foreach (var input in iface.Inputs)
         {
-            var value = new GraphValue(input.Name, ValueType.Tensor(ElementType.Float32, ShapeConvention.Input(input, parts.ArrayInputShapeMapping)));
+            var value = new GraphValue(input.Name, context.TensorOf(ShapeConvention.Input(input, parts.ArrayInputShapeMapping)));
             function.Inputs.Add(value);
             function.Body.Inputs.Add(value);
-            context.Values[input.Name] = value.Type.Shape;
+            context.Values[input.Name] = value.Type;
         }
         context.DecodeLayers(parts.Layers, function.Body, depth: 0, Array.Empty<OriginStep>());
         foreach (var output in iface.Outputs) function.Body.Outputs.Add(output.Name);
         return function;
     }
 
-    private sealed class Context(NeuralNetworkParts root, string function, string member, List<ReadWarning> warnings, string sourcePath)
+    /// <summary>The type of a value whose shape is not known: one instance, shared.</summary>
+    private static readonly ValueType UnknownTensor = ValueType.Tensor(ElementType.Float32, TensorShape.Unknown);
+
+    private sealed class Context(NeuralNetworkParts root, string function, string member, List<ReadWarning> warnings, string sourcePath,
+        int expectedValues)
     {
-        /// <summary>Shape of every value seen so far; nested bodies share it because they read and write outer names.</summary>
-        public Dictionary<string, TensorShape> Values { get; } = new(StringComparer.Ordinal);
+        /// <summary>
+        /// Type of every value seen so far; nested bodies share it because they read and write outer names. A layer's
+        /// input argument takes the very type its producer's output got (types are immutable), not a copy.
+        /// </summary>
+        public Dictionary<string, ValueType> Values { get; } = new(expectedValues, StringComparer.Ordinal);
+
+        /// <summary>One type per distinct shape (types are immutable).</summary>
+        private readonly Dictionary<TensorShape, ValueType> _types = new() { [TensorShape.Unknown] = UnknownTensor };
+
+        /// <summary>
+        /// The float tensor type of <paramref name="shape"/>, one instance per distinct shape: a network has few, and
+        /// the report formats each type instance once.
+        /// </summary>
+        public ValueType TensorOf(TensorShape shape)
+        {
+            ref var type = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_types, shape, out _);
+            return type ??= ValueType.Tensor(ElementType.Float32, shape);
+        }
+
+        /// <summary>Scratch for one layer's attributes, so each op's dictionary is allocated once at its final size.</summary>
+        private readonly Dictionary<string, object> _attributes = new(StringComparer.Ordinal);
+
+        /// <summary>Scratch for one layer's weights.</summary>
+        private readonly List<WeightParams> _weights = new();
+
+        /// <summary>Scratch for one layer's input shapes (shape rules read them, never keep them).</summary>
+        private readonly List<TensorShape> _inputShapes = new();
 
         private int _ops;
 
-        public void DecodeLayers(IEnumerable<NeuralNetworkLayer> layers, Block block, int depth, IReadOnlyList<OriginStep> path)
+        public void DecodeLayers(RepeatedField<NeuralNetworkLayer> layers, Block block, int depth, IReadOnlyList<OriginStep> path)
         {
             if (depth > Limits.MaxProtobufDepth)
                 throw new ModelReadException(sourcePath, $"NeuralNetwork branch/loop nesting is deeper than {Limits.MaxProtobufDepth} levels");
-            var index = 0;
-            foreach (var layer in layers)
+            block.Ops.EnsureCapacity(block.Ops.Count + layers.Count);
+            for (var index = 0; index < layers.Count; index++)
             {
                 if (++_ops > Limits.MaxOps)
                     throw new ModelReadException(sourcePath, $"NeuralNetwork has more than {Limits.MaxOps} layers");
-                block.Ops.Add(DecodeLayer(layer, depth, path, index++));
+                block.Ops.Add(DecodeLayer(layers[index], depth, path, index));
             }
         }
 
@@ -76,18 +107,21 @@ public static class NeuralNetworkDecoder
                 Function = function,
                 Origin = new OpOrigin(OpSourceFormat.NeuralNetwork, member, "main", path, index, layer.Name),
             };
-            if (entry?.Broadcastable == true) op.Attributes[Attr.Broadcastable] = true;
-            NeuralNetworkLayerAttributes.Apply(layer, op);
-            NeuralNetworkWeights.Apply(layer, op);
+            _attributes.Clear();
+            if (entry?.Broadcastable == true) _attributes[Attr.Broadcastable] = true;
+            NeuralNetworkLayerAttributes.Apply(layer, _attributes);
+            op.WeightBytes = NeuralNetworkWeights.Apply(layer, _attributes, _weights);
+            op.Attributes.EnsureCapacity(_attributes.Count);
+            foreach (var (name, value) in _attributes) op.Attributes.Add(name, value);
 
-            var inputShapes = new List<TensorShape>(layer.Input.Count);
-            var arguments = new List<Argument>(layer.Input.Count);
-            foreach (var name in layer.Input)
+            var inputNames = layer.Input;
+            var arguments = new Argument[inputNames.Count];
+            for (var i = 0; i < arguments.Length; i++)
             {
-                var shape = Values.TryGetValue(name, out var s) ? s : TensorShape.Unknown;
-                inputShapes.Add(shape);
-                arguments.Add(new Argument { Name = name, Type = ValueType.Tensor(ElementType.Float32, shape) });
+                var name = inputNames[i];
+                arguments[i] = new Argument { Name = name, Type = Values.TryGetValue(name, out var t) ? t : UnknownTensor };
             }
+            op.Inputs.Capacity = 1;
             op.Inputs.Add(new OpInput(InputsParameter, arguments));
 
             // Bodies first: their layers run before this op's outputs are final (a loop writes its carried values).
@@ -103,16 +137,23 @@ public static class NeuralNetworkDecoder
                     break;
             }
 
-            var inferred = entry is null ? Array.Empty<TensorShape>() : Infer(layer, inputShapes);
-            for (var i = 0; i < layer.Output.Count; i++)
+            // The input shapes as they were before the bodies ran (the arguments hold them), in a list reused from
+            // layer to layer: filled only now, after the bodies, which decode layers of their own.
+            _inputShapes.Clear();
+            foreach (var argument in arguments) _inputShapes.Add(argument.Type.Shape);
+            var inferred = entry is null ? Array.Empty<TensorShape>() : Infer(layer, _inputShapes);
+            var outputNames = layer.Output;
+            op.Outputs.Capacity = outputNames.Count;
+            for (var i = 0; i < outputNames.Count; i++)
             {
                 var shape = i < inferred.Count ? inferred[i] : TensorShape.Unknown;
                 if (i < layer.OutputTensor.Count) shape = Declared(layer.OutputTensor[i], shape);
-                var name = layer.Output[i];
-                op.Outputs.Add(new GraphValue(name, ValueType.Tensor(ElementType.Float32, shape)));
+                var name = outputNames[i];
+                var type = TensorOf(shape);
+                op.Outputs.Add(new GraphValue(name, type));
                 // In straight-line code the latest write wins (converters reuse names, even an input's). Inside a
                 // branch or loop body the write may or may not happen, so a conflicting shape becomes unknown.
-                Values[name] = depth > 0 && Values.TryGetValue(name, out var earlier) && !earlier.Equals(shape) ? TensorShape.Unknown : shape;
+                Values[name] = depth > 0 && Values.TryGetValue(name, out var earlier) && !earlier.Shape.Equals(shape) ? UnknownTensor : type;
             }
             return op;
         }
@@ -146,14 +187,18 @@ public static class NeuralNetworkDecoder
         private TensorShape Declared(Schema.Tensor hint, TensorShape inferred)
         {
             if (hint.Rank == 0 || hint.Rank > 64) return inferred;
-            var dims = Enumerable.Range(0, (int)hint.Rank)
-                .Select(i => i < hint.DimValue.Count && hint.DimValue.Count == hint.Rank && hint.DimValue[i] >= 0 ? Dim.Of(hint.DimValue[i]) : Dim.Unknown)
-                .ToArray();
-            var declared = hint.Rank == 5 && root.ArrayInputShapeMapping == NeuralNetworkMultiArrayShapeMapping.Rank5ArrayMapping
+            var rank = (int)hint.Rank;
+            var given = hint.DimValue;
+            var dims = new Dim[rank];
+            for (var i = 0; i < rank; i++)
+                dims[i] = i < given.Count && given.Count == rank && given[i] >= 0 ? Dim.Of(given[i]) : Dim.Unknown;
+            var declared = rank == 5 && root.ArrayInputShapeMapping == NeuralNetworkMultiArrayShapeMapping.Rank5ArrayMapping
                 ? ShapeConvention.Legacy(dims) : new TensorShape(dims);
-            if (declared.Dims is null) return inferred;
+            if (declared.Dims is not { } declaredDims) return inferred;
             if (inferred.Rank != declared.Rank) return declared;
-            return new TensorShape(declared.Dims.Select((d, i) => d.IsKnown ? d : inferred[i]).ToArray());
+            var merged = new Dim[declaredDims.Count];
+            for (var i = 0; i < merged.Length; i++) merged[i] = declaredDims[i].IsKnown ? declaredDims[i] : inferred[i];
+            return new TensorShape(merged);
         }
     }
 }

@@ -153,10 +153,10 @@ internal static class NeuralNetworkLayerAttributes
         [L.ClampedReLU] = (l, a) => { a[Attr.Alpha] = (double)l.ClampedReLU.Alpha; a[Attr.Beta] = (double)l.ClampedReLU.Beta; },
     };
 
-    /// <summary>Sets the attributes of <paramref name="op"/> from <paramref name="layer"/>'s parameters.</summary>
-    public static void Apply(NeuralNetworkLayer layer, Op op)
+    /// <summary>Adds the attributes of <paramref name="layer"/>'s parameters to <paramref name="attributes"/>.</summary>
+    public static void Apply(NeuralNetworkLayer layer, Dictionary<string, object> attributes)
     {
-        if (Table.TryGetValue(layer.LayerCase, out var fill)) fill(layer, op.Attributes);
+        if (Table.TryGetValue(layer.LayerCase, out var fill)) fill(layer, attributes);
     }
 
     private static long Long(ulong v) => v > long.MaxValue ? long.MaxValue : (long)v;
@@ -167,15 +167,28 @@ internal static class NeuralNetworkLayerAttributes
         if (hidden > 0) a[Attr.OutChannels] = Long(hidden);
     }
 
-    private static long[] Spatial(IEnumerable<ulong> values, long fallback)
+    // Spatial and Borders run for every convolution and pooling layer: indexed loops into exact-size arrays.
+    private static long[] Spatial(IReadOnlyList<ulong> values, long fallback)
     {
-        var list = values.Select(Long).ToArray();
-        return list.Length == 0 ? new[] { fallback, fallback } : list;
+        if (values.Count == 0) return new[] { fallback, fallback };
+        var list = new long[values.Count];
+        for (var i = 0; i < list.Length; i++) list[i] = Long(values[i]);
+        return list;
     }
 
     // BorderAmounts list H then W; the graph's Pad convention is [top, bottom, left, right].
-    private static long[] Borders(BorderAmounts? b) =>
-        b is null ? new long[4] : b.BorderAmounts_.SelectMany(e => new[] { Long(e.StartEdgeSize), Long(e.EndEdgeSize) }).ToArray();
+    private static long[] Borders(BorderAmounts? b)
+    {
+        if (b is null) return new long[4];
+        var edges = b.BorderAmounts_;
+        var pad = new long[2 * edges.Count];
+        for (var i = 0; i < edges.Count; i++)
+        {
+            pad[2 * i] = Long(edges[i].StartEdgeSize);
+            pad[2 * i + 1] = Long(edges[i].EndEdgeSize);
+        }
+        return pad;
+    }
 
     private static void Convolution(NeuralNetworkLayer l, Dictionary<string, object> a)
     {

@@ -10,7 +10,7 @@ namespace AneCompat.Decoders.Protobuf;
 /// depth: <c>WeightParams</c> are rebuilt without their payload fields, whose byte counts are recorded in
 /// ANECompat-internal fields; everything else is copied. Very large opaque byte fields elsewhere are dropped the
 /// same way. Every length, depth and size is checked during the walk, so the structure that remains is consistent
-/// before it is parsed normally. Memory is bounded by the structure's size, not the file's.
+/// before it is parsed (<see cref="StructureParser"/>). Memory is bounded by the structure's size, not the file's.
 /// </summary>
 public static class WeightElidingReader
 {
@@ -31,11 +31,13 @@ public static class WeightElidingReader
     {
         // One buffer for the whole structure: nested messages are written in place and their lengths patched
         // afterwards, so memory stays at the structure's size however deeply messages nest.
-        var structure = new MemoryStream();
+        StructureBuffer structure;
         try
         {
             using var file = ModelFiles.OpenRead(path, System.IO.FileOptions.SequentialScan);
             var reader = new WireReader(file, path);
+            // The structure of a model without inline weights is about its file's size; of one with weights, smaller.
+            structure = new StructureBuffer(expectedLength: reader.Length);
             var counts = new WalkCounts();
             CopyMessage(reader, SchemaTables.ModelMessage, reader.Length, structure, 0, ref counts, deferMilOperations);
         }
@@ -44,9 +46,7 @@ public static class WeightElidingReader
 
         try
         {
-            var bytes = new MemoryStream(structure.GetBuffer(), 0, (int)structure.Length, writable: false);
-            var input = CodedInputStream.CreateWithLimits(bytes, (int)structure.Length + 1, Limits.MaxProtobufDepth);
-            return Model.Parser.ParseFrom(input);
+            return StructureParser.Parse(structure.ToSequence());
         }
         catch (InvalidProtocolBufferException e)
         {
@@ -62,7 +62,7 @@ public static class WeightElidingReader
     }
 
     /// <param name="message">The message's index in <see cref="SchemaTables"/>.</param>
-    private static void CopyMessage(WireReader r, int message, long end, MemoryStream output, int depth, ref WalkCounts counts,
+    private static void CopyMessage(WireReader r, int message, long end, StructureBuffer output, int depth, ref WalkCounts counts,
         bool deferMilOperations)
     {
         if (depth >= Limits.MaxProtobufDepth)
@@ -86,16 +86,16 @@ public static class WeightElidingReader
             switch (wireType)
             {
                 case 0: // varint
-                    WriteVarint(output, tag);
+                    output.WriteVarint(tag);
                     r.ReadVarint(end, output);
                     break;
                 case 1: // fixed64
-                    WriteVarint(output, tag);
+                    output.WriteVarint(tag);
                     CheckRemaining(r, 8, end);
                     r.CopyTo(output, 8);
                     break;
                 case 5: // fixed32
-                    WriteVarint(output, tag);
+                    output.WriteVarint(tag);
                     CheckRemaining(r, 4, end);
                     r.CopyTo(output, 4);
                     break;
@@ -126,9 +126,8 @@ public static class WeightElidingReader
                         if (deferMilOperations && field == SchemaTables.MilOperationMessage)
                             WriteTag(output, Schema.Mil.Block.AnecompatDeferredOperationsFieldNumber, 2);
                         else
-                            WriteVarint(output, tag);
-                        var lengthSlot = output.Position;
-                        output.Write(LengthPlaceholder);
+                            output.WriteVarint(tag);
+                        var lengthSlot = output.Reserve(LengthPlaceholderBytes);
                         CopyMessage(r, field, r.Position + len, output, depth + 1, ref counts, deferMilOperations);
                         PatchLength(output, lengthSlot);
                     }
@@ -140,8 +139,8 @@ public static class WeightElidingReader
                     {
                         if (output.Length + len > Limits.MaxStructureBytes)
                             throw r.Corrupt($"model structure exceeds the limit of {Limits.MaxStructureBytes} bytes without weights");
-                        WriteVarint(output, tag);
-                        WriteVarint(output, length);
+                        output.WriteVarint(tag);
+                        output.WriteVarint(length);
                         r.CopyTo(output, len);
                     }
                     break;
@@ -155,9 +154,9 @@ public static class WeightElidingReader
         if (isWeights && elidedBytes > 0)
         {
             WriteTag(output, WeightParams.AnecompatElidedBytesFieldNumber, 0);
-            WriteVarint(output, elidedBytes);
+            output.WriteVarint(elidedBytes);
             WriteTag(output, WeightParams.AnecompatElidedFieldFieldNumber, 0);
-            WriteVarint(output, elidedField);
+            output.WriteVarint(elidedField);
         }
     }
 
@@ -168,19 +167,19 @@ public static class WeightElidingReader
     /// Room for a nested message's length before it is known: a five-byte varint, padded with continuation bits,
     /// which protobuf parsers accept and which covers every length up to <see cref="Limits.MaxStructureBytes"/>.
     /// </summary>
-    private static readonly byte[] LengthPlaceholder = new byte[5];
+    private const int LengthPlaceholderBytes = 5;
 
-    private static void PatchLength(MemoryStream output, long slot)
+    private static void PatchLength(StructureBuffer output, long slot)
     {
-        var length = (ulong)(output.Length - slot - LengthPlaceholder.Length);
-        // The stream's own buffer (it was created expandable), written in place: no seeking back and forth.
-        var placeholder = output.GetBuffer().AsSpan((int)slot, LengthPlaceholder.Length);
+        var length = (ulong)(output.Length - slot - LengthPlaceholderBytes);
+        Span<byte> placeholder = stackalloc byte[LengthPlaceholderBytes];
         for (var i = 0; i < placeholder.Length - 1; i++)
         {
             placeholder[i] = (byte)(length & 0x7F | 0x80);
             length >>= 7;
         }
         placeholder[^1] = (byte)length;
+        output.Patch(slot, placeholder);
     }
 
     private static void CheckRemaining(WireReader r, long count, long end)
@@ -188,18 +187,5 @@ public static class WeightElidingReader
         if (end - r.Position < count) throw r.Corrupt($"truncated: a fixed-size field at offset {r.Position} runs past the end of its message");
     }
 
-    private static void WriteTag(Stream s, int field, int wireType) => WriteVarint(s, ((ulong)(uint)field << 3) | (uint)wireType);
-
-    private static void WriteVarint(Stream s, ulong value)
-    {
-        Span<byte> bytes = stackalloc byte[10];
-        var n = 0;
-        while (value >= 0x80)
-        {
-            bytes[n++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-        bytes[n++] = (byte)value;
-        s.Write(bytes[..n]);
-    }
+    private static void WriteTag(StructureBuffer s, int field, int wireType) => s.WriteVarint(((ulong)(uint)field << 3) | (uint)wireType);
 }

@@ -10,7 +10,9 @@ internal sealed class WireReader
 {
     private readonly Stream _stream;
     private readonly string _path;
-    private readonly byte[] _buffer = new byte[64 * 1024];
+    private const int BufferSize = 64 * 1024;
+
+    private readonly byte[] _buffer;
     private int _bufferPos;
     private int _bufferLen;
     private long _bufferStart;
@@ -20,6 +22,8 @@ internal sealed class WireReader
         _stream = stream;
         _path = path;
         Length = stream.Length;
+        // A small file gets a buffer its size, not 64 KiB of fresh memory (every page touched costs a fault).
+        _buffer = new byte[(int)Math.Clamp(Length, 1, BufferSize)];
     }
 
     public long Length { get; }
@@ -44,7 +48,7 @@ internal sealed class WireReader
     }
 
     /// <summary>Reads a varint and returns it with its encoded bytes appended to <paramref name="copy"/> when given.</summary>
-    public ulong ReadVarint(long limit, Stream? copy = null)
+    public ulong ReadVarint(long limit, StructureBuffer? copy = null)
     {
         // Almost every varint lies whole in the buffer and inside its message: decoded from the buffer directly.
         // Any other (near a buffer or message end, malformed) takes the byte-wise path, which says what is wrong.
@@ -65,7 +69,7 @@ internal sealed class WireReader
         return ReadVarintBytewise(limit, copy);
     }
 
-    private ulong ReadVarintBytewise(long limit, Stream? copy)
+    private ulong ReadVarintBytewise(long limit, StructureBuffer? copy)
     {
         ulong result = 0;
         for (var shift = 0; shift < 70; shift += 7)
@@ -79,13 +83,13 @@ internal sealed class WireReader
     }
 
     /// <summary>Copies <paramref name="count"/> bytes to <paramref name="output"/>.</summary>
-    public void CopyTo(Stream output, long count)
+    public void CopyTo(StructureBuffer output, long count)
     {
         while (count > 0)
         {
             if (_bufferPos >= _bufferLen && !Fill()) throw Corrupt($"truncated at offset {Position}");
             var n = (int)Math.Min(count, _bufferLen - _bufferPos);
-            output.Write(_buffer, _bufferPos, n);
+            output.Write(_buffer.AsSpan(_bufferPos, n));
             _bufferPos += n;
             count -= n;
         }

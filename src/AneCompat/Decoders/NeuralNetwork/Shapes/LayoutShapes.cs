@@ -37,14 +37,28 @@ internal static class LayoutShapes
     /// <summary>Concatenation along <paramref name="axis"/>; other axes taken from whichever input knows them.</summary>
     public static TensorShape Concat(long axis, IReadOnlyList<TensorShape> inputs)
     {
-        if (inputs.Count == 0 || inputs.Any(s => s.Dims is null)) return TensorShape.Unknown;
-        var rank = inputs[0].Rank!.Value;
-        if (inputs.Any(s => s.Rank != rank) || Axis(axis, rank) is not { } a) return TensorShape.Unknown;
+        // Indexed loops, no closures: concatenations are common and this runs for each.
+        if (inputs.Count == 0 || inputs[0].Dims is null) return TensorShape.Unknown;
+        var rank = inputs[0].Dims!.Count;
+        for (var j = 1; j < inputs.Count; j++)
+            if (inputs[j].Dims is null) return TensorShape.Unknown;
+        for (var j = 1; j < inputs.Count; j++)
+            if (inputs[j].Dims!.Count != rank) return TensorShape.Unknown;
+        if (Axis(axis, rank) is not { } a) return TensorShape.Unknown;
         var dims = new Dim[rank];
         for (var i = 0; i < rank; i++)
-            dims[i] = i == a
-                ? inputs.Select(s => s[i]).Aggregate(Dim.Of(0), Add)
-                : inputs.Select(s => s[i]).FirstOrDefault(d => d.IsKnown, Dim.Unknown);
+        {
+            if (i == a)
+            {
+                var sum = Dim.Of(0);
+                for (var j = 0; j < inputs.Count; j++) sum = Add(sum, inputs[j].Dims![i]);
+                dims[i] = sum;
+                continue;
+            }
+            dims[i] = Dim.Unknown;
+            for (var j = 0; j < inputs.Count; j++)
+                if (inputs[j].Dims![i].IsKnown) { dims[i] = inputs[j].Dims![i]; break; }
+        }
         return new TensorShape(dims);
     }
 

@@ -5,28 +5,33 @@ namespace AneCompat.Decoders.NeuralNetwork.Shapes;
 /// <summary>Dimension arithmetic where an unknown operand makes the result unknown.</summary>
 internal static class ShapeMath
 {
-    public static Dim Map(Dim d, Func<long, long> f) => d.Size is { } s ? Checked(() => f(s)) : Dim.Unknown;
+    // Each of these runs for every axis of every layer: the arithmetic is done in place, not wrapped in a closure.
+    public static Dim Map(Dim d, Func<long, long> f)
+    {
+        if (d.Size is not { } s) return Dim.Unknown;
+        try { return NonNegative(f(s)); }
+        catch (Exception e) when (e is OverflowException or DivideByZeroException) { return Dim.Unknown; }
+    }
 
-    public static Dim Mul(Dim a, Dim b) => a.Size is { } x && b.Size is { } y ? Checked(() => checked(x * y)) : Dim.Unknown;
+    public static Dim Mul(Dim a, Dim b)
+    {
+        if (a.Size is not { } x || b.Size is not { } y) return Dim.Unknown;
+        try { return NonNegative(checked(x * y)); }
+        catch (OverflowException) { return Dim.Unknown; }
+    }
 
-    public static Dim Add(Dim a, Dim b) => a.Size is { } x && b.Size is { } y ? Checked(() => checked(x + y)) : Dim.Unknown;
+    public static Dim Add(Dim a, Dim b)
+    {
+        if (a.Size is not { } x || b.Size is not { } y) return Dim.Unknown;
+        try { return NonNegative(checked(x + y)); }
+        catch (OverflowException) { return Dim.Unknown; }
+    }
 
     /// <summary>Product of the dims, unknown if any is.</summary>
     public static Dim Product(IEnumerable<Dim> dims) => dims.Aggregate(Dim.Of(1), Mul);
 
     // Sizes from a hostile file can overflow or go negative; such a dim is unknown, not wrapped.
-    private static Dim Checked(Func<long> compute)
-    {
-        try
-        {
-            var v = compute();
-            return v >= 0 ? Dim.Of(v) : Dim.Unknown;
-        }
-        catch (Exception e) when (e is OverflowException or DivideByZeroException)
-        {
-            return Dim.Unknown;
-        }
-    }
+    public static Dim NonNegative(long size) => size >= 0 ? Dim.Of(size) : Dim.Unknown;
 
     public static long CeilDiv(long a, long b) => a >= 0 ? (a + b - 1) / b : -((-a) / b);
 
@@ -35,15 +40,22 @@ internal static class ShapeMath
     /// <summary>Numpy-style broadcast of all shapes; unknown rank anywhere gives an unknown shape.</summary>
     public static TensorShape Broadcast(IReadOnlyList<TensorShape> shapes)
     {
-        if (shapes.Count == 0 || shapes.Any(s => s.Dims is null)) return TensorShape.Unknown;
-        var rank = shapes.Max(s => s.Dims!.Count);
+        // Indexed loops: elementwise layers are common and this runs for each.
+        if (shapes.Count == 0) return TensorShape.Unknown;
+        var rank = 0;
+        for (var k = 0; k < shapes.Count; k++)
+        {
+            if (shapes[k].Dims is not { } dims) return TensorShape.Unknown;
+            rank = Math.Max(rank, dims.Count);
+        }
         var result = new Dim[rank];
         for (var i = 0; i < rank; i++)
         {
             long? size = 1;
             var anyUnknown = false;
-            foreach (var s in shapes)
+            for (var k = 0; k < shapes.Count; k++)
             {
+                var s = shapes[k];
                 var j = s.Dims!.Count - rank + i;
                 if (j < 0) continue;
                 var d = s.Dims[j];

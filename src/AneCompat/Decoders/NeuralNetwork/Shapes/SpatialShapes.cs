@@ -15,7 +15,18 @@ internal static class SpatialShapes
     {
         if (x.Dims is not { Count: >= 3 } d) return TensorShape.Unknown;
         var (c, h, w) = f(d[^3], d[^2], d[^1]);
-        return new TensorShape(d.Take(d.Count - 3).Append(c).Append(h).Append(w).ToArray());
+        return WithChw(d, c, h, w);
+    }
+
+    /// <summary><paramref name="d"/> (rank 3 or more) with its last three axes replaced.</summary>
+    private static TensorShape WithChw(IReadOnlyList<Dim> d, Dim c, Dim h, Dim w)
+    {
+        var dims = new Dim[d.Count];
+        for (var i = 0; i < dims.Length - 3; i++) dims[i] = d[i];
+        dims[^3] = c;
+        dims[^2] = h;
+        dims[^1] = w;
+        return new TensorShape(dims);
     }
 
     private static long At(IReadOnlyList<ulong> values, int i, long fallback) =>
@@ -28,70 +39,85 @@ internal static class SpatialShapes
 
     public static TensorShape Convolution(NeuralNetworkLayer layer, TensorShape x)
     {
+        // Straight code, no closures: this runs for every convolution of a network.
+        if (x.Dims is not { Count: >= 3 } d) return TensorShape.Unknown;
         var c = layer.Convolution;
-        Dim Axis(Dim size, int i)
-        {
-            var k = At(c.KernelSize, i, 3);
-            var s = At(c.Stride, i, 1);
-            var d = At(c.DilationFactor, i, 1);
-            if (k <= 0 || s <= 0 || d <= 0) return Dim.Unknown;
-            var dilated = (k - 1) * d + 1;
-            var same = c.ConvolutionPaddingTypeCase == ConvolutionLayerParams.ConvolutionPaddingTypeOneofCase.Same;
-            var (pb, pe) = Border(c.Valid?.PaddingAmounts, i);
-            if (!c.IsDeconvolution)
-                return same ? Map(size, n => CeilDiv(n, s)) : Map(size, n => FloorDiv(n + pb + pe - dilated, s) + 1);
-            if (c.OutputShape.Count == 2) return Dim.Of((long)Math.Min(c.OutputShape[i], long.MaxValue));
-            return same ? Map(size, n => checked(n * s)) : Map(size, n => checked((n - 1) * s + dilated - pb - pe));
-        }
         var outChannels = c.OutputChannels > 0 ? Dim.Of((long)Math.Min(c.OutputChannels, long.MaxValue)) : Dim.Unknown;
-        return WithChw(x, (_, h, w) => (outChannels, Axis(h, 0), Axis(w, 1)));
+        return WithChw(d, outChannels, ConvolutionAxis(c, d[^2], 0), ConvolutionAxis(c, d[^1], 1));
+    }
+
+    private static Dim ConvolutionAxis(ConvolutionLayerParams c, Dim size, int i)
+    {
+        var k = At(c.KernelSize, i, 3);
+        var s = At(c.Stride, i, 1);
+        var d = At(c.DilationFactor, i, 1);
+        if (k <= 0 || s <= 0 || d <= 0) return Dim.Unknown;
+        var dilated = (k - 1) * d + 1;
+        var same = c.ConvolutionPaddingTypeCase == ConvolutionLayerParams.ConvolutionPaddingTypeOneofCase.Same;
+        var (pb, pe) = Border(c.Valid?.PaddingAmounts, i);
+        if (!c.IsDeconvolution)
+        {
+            // Unchecked arithmetic on clamped operands (s > 0): nothing here throws; a negative result is unknown.
+            if (size.Size is not { } n) return Dim.Unknown;
+            return NonNegative(same ? CeilDiv(n, s) : FloorDiv(n + pb + pe - dilated, s) + 1);
+        }
+        if (c.OutputShape.Count == 2) return Dim.Of((long)Math.Min(c.OutputShape[i], long.MaxValue));
+        return same ? Map(size, n => checked(n * s)) : Map(size, n => checked((n - 1) * s + dilated - pb - pe));
     }
 
     public static TensorShape Pooling(NeuralNetworkLayer layer, TensorShape x)
     {
+        if (x.Dims is not { Count: >= 3 } d) return TensorShape.Unknown;
         var p = layer.Pooling;
-        if (p.GlobalPooling) return WithChw(x, (ch, _, _) => (ch, Dim.Of(1), Dim.Of(1)));
-        Dim Axis(Dim size, int i)
+        if (p.GlobalPooling) return WithChw(d, d[^3], Dim.Of(1), Dim.Of(1));
+        return WithChw(d, d[^3], PoolingAxis(p, d[^2], 0), PoolingAxis(p, d[^1], 1));
+    }
+
+    private static Dim PoolingAxis(PoolingLayerParams p, Dim size, int i)
+    {
+        var k = At(p.KernelSize, i, 3);
+        var s = At(p.Stride, i, 1);
+        if (k <= 0 || s <= 0) return Dim.Unknown;
+        // Unchecked arithmetic on clamped operands (s > 0): nothing here throws; a negative result is unknown.
+        if (size.Size is not { } n) return Dim.Unknown;
+        switch (p.PoolingPaddingTypeCase)
         {
-            var k = At(p.KernelSize, i, 3);
-            var s = At(p.Stride, i, 1);
-            if (k <= 0 || s <= 0) return Dim.Unknown;
-            switch (p.PoolingPaddingTypeCase)
+            case PoolingLayerParams.PoolingPaddingTypeOneofCase.Same:
+                return NonNegative(CeilDiv(n, s));
+            case PoolingLayerParams.PoolingPaddingTypeOneofCase.IncludeLastPixel:
             {
-                case PoolingLayerParams.PoolingPaddingTypeOneofCase.Same:
-                    return Map(size, n => CeilDiv(n, s));
-                case PoolingLayerParams.PoolingPaddingTypeOneofCase.IncludeLastPixel:
-                {
-                    var amounts = p.IncludeLastPixel.PaddingAmounts;
-                    var pad = amounts.Count == 2 ? (long)Math.Min(amounts[i], int.MaxValue) : 0;
-                    return Map(size, n =>
-                    {
-                        var o = CeilDiv(n + 2 * pad - k, s) + 1;
-                        // A last window that would start inside the end padding is dropped.
-                        return (o - 1) * s >= n + pad ? o - 1 : o;
-                    });
-                }
-                default:
-                {
-                    var (pb, pe) = Border(p.Valid?.PaddingAmounts, i);
-                    return Map(size, n => FloorDiv(n + pb + pe - k, s) + 1);
-                }
+                var amounts = p.IncludeLastPixel.PaddingAmounts;
+                var pad = amounts.Count == 2 ? (long)Math.Min(amounts[i], int.MaxValue) : 0;
+                var o = CeilDiv(n + 2 * pad - k, s) + 1;
+                // A last window that would start inside the end padding is dropped.
+                return NonNegative((o - 1) * s >= n + pad ? o - 1 : o);
+            }
+            default:
+            {
+                var (pb, pe) = Border(p.Valid?.PaddingAmounts, i);
+                return NonNegative(FloorDiv(n + pb + pe - k, s) + 1);
             }
         }
-        return WithChw(x, (ch, h, w) => (ch, Axis(h, 0), Axis(w, 1)));
     }
 
     public static TensorShape Upsample(NeuralNetworkLayer layer, TensorShape x)
     {
         var u = layer.Upsample;
-        if (u.FractionalScalingFactor.Count == 2 && u.FractionalScalingFactor.All(f => f > 0))
-            return WithChw(x, (c, h, w) => (c,
-                Map(h, n => (long)Math.Floor(n * (double)u.FractionalScalingFactor[0])),
-                Map(w, n => (long)Math.Floor(n * (double)u.FractionalScalingFactor[1]))));
+        var fractional = u.FractionalScalingFactor;
+        if (fractional.Count == 2 && fractional[0] > 0 && fractional[1] > 0)
+        {
+            if (x.Dims is not { Count: >= 3 } d) return TensorShape.Unknown;
+            return WithChw(d, d[^3], Scaled(d[^2], fractional[0]), Scaled(d[^1], fractional[1]));
+        }
         long sh = At(u.ScalingFactor, 0, 1), sw = At(u.ScalingFactor, 1, 1);
         if (sh <= 0 || sw <= 0) return TensorShape.Unknown;
-        return WithChw(x, (c, h, w) => (c, Map(h, n => checked(n * sh)), Map(w, n => checked(n * sw))));
+        if (x.Dims is not { Count: >= 3 } dims) return TensorShape.Unknown;
+        return WithChw(dims, dims[^3], Mul(dims[^2], Dim.Of(sh)), Mul(dims[^1], Dim.Of(sw)));
     }
+
+    // floor(n · factor): the conversion from double saturates or is unspecified, never throws; negative is unknown.
+    private static Dim Scaled(Dim size, float factor) =>
+        size.Size is { } n ? NonNegative((long)Math.Floor(n * (double)factor)) : Dim.Unknown;
 
     public static TensorShape Padding(NeuralNetworkLayer layer, TensorShape x)
     {
