@@ -34,13 +34,10 @@ public static class ReportBuilder
         var details = new ReportOpDetails(plan.Ops);
         var ops = new ReportOp[plan.Ops.Count];
         int compute = 0, folded = 0, host = 0, ane = 0, cpu = 0, gpu = 0;
-        // The plan holds every op of the graph in its order: the model's weight bytes are summed here, not in a second walk.
-        long weightBytes = 0;
         for (var i = 0; i < ops.Length; i++)
         {
             var p = plan.Ops[i];
             ops[i] = new ReportOp(p, i, details);
-            weightBytes = Diagnostics.Saturating.Add(weightBytes, p.Op.WeightBytes);
             switch (p.Role)
             {
                 case OpRole.Folded: folded++; break;
@@ -72,7 +69,7 @@ public static class ReportBuilder
             graph.Root.ModelType,
             graph.Root.SpecificationVersion,
             ops.Length,
-            weightBytes,
+            graph.WeightBytes,
             graph.Root.SelfAndDescendants().Select(n => new ReportMember(n.Path, n.ModelType, n.Family.ToString())).ToArray());
 
         var warnings = graph.Warnings.ToArray();

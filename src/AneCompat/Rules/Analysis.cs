@@ -13,7 +13,7 @@ public sealed class Analysis
     // Concrete maps, not the interfaces: the planner asks about every op several times (role, blocker), and each
     // question through ILookup / IReadOnlyDictionary was an interface call and an enumerator.
     private readonly Dictionary<int, Finding[]> _byOp;
-    private readonly Dictionary<int, OpStatus>? _statusMap;
+    private readonly Dictionary<int, OpStatus> _statusMap;
     private readonly Lazy<Dictionary<int, Op>> _ops;
     // Kept once: BlockerOf asks for every op, and re-filtering every finding per op is quadratic when both are many.
     private readonly Finding[] _modelLevel;
@@ -26,7 +26,8 @@ public sealed class Analysis
         Findings = findings;
         Statuses = statuses;
         _byOp = findings.Where(f => f.OpIndex is not null).GroupBy(f => f.OpIndex!.Value).ToDictionary(g => g.Key, g => g.ToArray());
-        _statusMap = statuses as Dictionary<int, OpStatus>;
+        // The engine hands a Dictionary; any other map is copied once, so lookups take one path.
+        _statusMap = statuses as Dictionary<int, OpStatus> ?? new Dictionary<int, OpStatus>(statuses);
         _modelLevel = findings.Where(f => f.OpIndex is null).ToArray();
         _modelBlockers = _modelLevel.Where(f => f.BlocksAne).ToArray();
         _ops = new Lazy<Dictionary<int, Op>>(() => graph.AllOps().GroupBy(o => o.Index).ToDictionary(g => g.Key, g => g.First()));
@@ -90,13 +91,7 @@ public sealed class Analysis
     /// <summary>The rule that makes <paramref name="op"/> host-side work, when one does.</summary>
     public string? HostRule(Op op) => FindingsOf(op.Index).FirstOrDefault(f => f.Effect == Effect.Host)?.RuleId;
 
-    private OpStatus StatusOf(Op op)
-    {
-        OpStatus status;
-        if (_statusMap is not null) _statusMap.TryGetValue(op.Index, out status);
-        else Statuses.TryGetValue(op.Index, out status);
-        return status;
-    }
+    private OpStatus StatusOf(Op op) => _statusMap.GetValueOrDefault(op.Index);
 
     private bool Has(Op op, Effect effect)
     {

@@ -23,7 +23,7 @@ namespace AneCompat.Decoders.Protobuf;
 /// </summary>
 internal sealed class StructureParser
 {
-    private const uint LengthDelimited = 2;
+    private const uint LengthDelimited = WireFields.LengthDelimitedType;
     private const uint LayersTag = 1 << 3 | LengthDelimited; // field 1 of NeuralNetwork, its classifier and regressor
     private const uint NameTag = NeuralNetworkLayer.NameFieldNumber << 3 | LengthDelimited;
     private const uint InputTag = NeuralNetworkLayer.InputFieldNumber << 3 | LengthDelimited;
@@ -201,10 +201,10 @@ internal sealed class StructureParser
     {
         switch (tag & 7)
         {
-            case 0: ReadVarint(ref reader); break;
-            case 1: reader.Advance(8); break;
-            case LengthDelimited: reader.Advance((long)ReadVarint(ref reader)); break;
-            case 5: reader.Advance(4); break;
+            case WireFields.VarintType: ReadVarint(ref reader); break;
+            case WireFields.Fixed64Type: reader.Advance(8); break;
+            case WireFields.LengthDelimitedType: reader.Advance((long)ReadVarint(ref reader)); break;
+            case WireFields.Fixed32Type: reader.Advance(4); break;
             // The walk refuses every other wire type before the structure is written.
             default: throw new InvalidOperationException($"wire type {tag & 7} in a walked structure");
         }

@@ -102,17 +102,14 @@ internal static class SpatialShapes
 
     public static TensorShape Upsample(NeuralNetworkLayer layer, TensorShape x)
     {
+        if (x.Dims is not { Count: >= 3 } d) return TensorShape.Unknown;
         var u = layer.Upsample;
         var fractional = u.FractionalScalingFactor;
         if (fractional.Count == 2 && fractional[0] > 0 && fractional[1] > 0)
-        {
-            if (x.Dims is not { Count: >= 3 } d) return TensorShape.Unknown;
             return WithChw(d, d[^3], Scaled(d[^2], fractional[0]), Scaled(d[^1], fractional[1]));
-        }
         long sh = At(u.ScalingFactor, 0, 1), sw = At(u.ScalingFactor, 1, 1);
         if (sh <= 0 || sw <= 0) return TensorShape.Unknown;
-        if (x.Dims is not { Count: >= 3 } dims) return TensorShape.Unknown;
-        return WithChw(dims, dims[^3], Mul(dims[^2], Dim.Of(sh)), Mul(dims[^1], Dim.Of(sw)));
+        return WithChw(d, d[^3], Mul(d[^2], Dim.Of(sh)), Mul(d[^1], Dim.Of(sw)));
     }
 
     // floor(n · factor): the conversion from double saturates or is unspecified, never throws; negative is unknown.
